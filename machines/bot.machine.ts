@@ -1,0 +1,269 @@
+import { assign, emit, enqueueActions, setup, spawnChild, type ActorRefFrom } from 'xstate';
+import { QQBotError, QQSessionLimitError } from '../src/errors.js';
+import { gatewayDiscoveryMachine, type GatewayDiscoveryResult, type GatewayInfo } from './gateway.machine.js';
+import { identifyThrottleMachine } from './identify-throttle.machine.js';
+import { shardMachine, type ShardReport } from './shard.machine.js';
+import { SystemId } from './system-actors.js';
+import { tokenMachine } from './token.machine.js';
+
+/** Which shards this process runs: all that `/gateway/bot` recommends, or an explicit range. */
+export type ShardSelection = 'auto' | { total: number; ids: readonly number[] };
+
+export interface BotInput {
+  intents: number;
+  shards: ShardSelection;
+  gatewayUrl?: string | null;
+  maxSessionAgeMs?: number | null;
+}
+
+export interface BotContext {
+  intents: number;
+  shards: ShardSelection;
+  gatewayUrl: string | null;
+  maxSessionAgeMs: number | null;
+  gateway: GatewayInfo | null;
+  shardIds: number[];
+  shardCount: number;
+  readyShards: number[];
+  stoppedShards: number[];
+  failedShards: Record<number, QQBotError>;
+  error: QQBotError | null;
+}
+
+export type BotEvent = { type: 'START' } | { type: 'STOP' } | ShardReport;
+
+export type BotEmitted =
+  | { type: 'bot.gateway'; gateway: GatewayInfo; shardIds: number[]; shardCount: number }
+  | { type: 'bot.error'; error: QQBotError }
+  | { type: 'bot.failed'; error: QQBotError };
+
+export const shardActorId = (shardId: number): string => `shard-${shardId}`;
+
+/** Close codes after which no shard of this bot may carry on (reference §5.1: delisted, banned). */
+function isBotWide(error: QQBotError): boolean {
+  const closeCode = (error as { closeCode?: number }).closeCode;
+  return closeCode === 4914 || closeCode === 4915 || error.code === 'AUTH' || error.code === 'SESSION_LIMIT';
+}
+
+/**
+ * The bot: token → gateway discovery → shards → running; stopping → stopped; failed.
+ * It owns the long-lived helpers (token, identify throttle) under fixed system ids so every shard
+ * finds them, and decides which shard failures end the whole bot.
+ */
+export const botMachine = setup({
+  types: {
+    context: {} as BotContext,
+    events: {} as BotEvent,
+    input: {} as BotInput,
+    emitted: {} as BotEmitted,
+  },
+  actors: {
+    token: tokenMachine,
+    gatewayDiscovery: gatewayDiscoveryMachine,
+    identifyThrottle: identifyThrottleMachine,
+    shard: shardMachine,
+  },
+  guards: {
+    discoveryFailed: ({ event }) => !(event as unknown as { output: GatewayDiscoveryResult }).output.ok,
+    sessionBudgetTooSmall: ({ context, event }) => {
+      const result = (event as unknown as { output: GatewayDiscoveryResult }).output;
+      if (!result.ok || !result.info.sessionStartLimit) return false;
+      return result.info.sessionStartLimit.remaining < selectShards(context.shards, result.info).ids.length;
+    },
+    allShardsReady: ({ context }) => context.shardIds.every((id) => context.readyShards.includes(id)),
+    allShardsStopped: ({ context }) =>
+      context.shardIds.every((id) => context.stoppedShards.includes(id) || id in context.failedShards),
+    hasError: ({ context }) => context.error !== null,
+    allShardsStoppedAfterFailure: ({ context }) =>
+      context.error !== null && context.shardIds.every((id) => context.stoppedShards.includes(id) || id in context.failedShards),
+    failureIsBotWide: ({ event }) => isBotWide((event as Extract<BotEvent, { type: 'SHARD.FAILED' }>).error),
+    everyShardFailed: ({ context, event }) => {
+      const failedId = (event as Extract<BotEvent, { type: 'SHARD.FAILED' }>).shardId;
+      return context.shardIds.every((id) => id === failedId || id in context.failedShards);
+    },
+  },
+  actions: {
+    spawnShards: enqueueActions(({ context, event, enqueue }) => {
+      const result = (event as unknown as { output: GatewayDiscoveryResult }).output;
+      if (!result.ok) return;
+      const { ids, total } = selectShards(context.shards, result.info);
+      const limit = result.info.sessionStartLimit;
+      enqueue.assign({ gateway: result.info, shardIds: [...ids], shardCount: total });
+      enqueue.emit({ type: 'bot.gateway', gateway: result.info, shardIds: [...ids], shardCount: total });
+      enqueue.spawnChild('identifyThrottle', {
+        id: SystemId.identifyThrottle,
+        systemId: SystemId.identifyThrottle,
+        input: {
+          maxConcurrency: limit?.maxConcurrency ?? 1,
+          remaining: limit?.remaining ?? Number.MAX_SAFE_INTEGER,
+          total: limit?.total ?? Number.MAX_SAFE_INTEGER,
+          resetAfterMs: limit?.resetAfterMs ?? 24 * 60 * 60 * 1000,
+        },
+      });
+      for (const shardId of ids) {
+        enqueue.spawnChild('shard', {
+          id: shardActorId(shardId),
+          systemId: shardActorId(shardId),
+          input: {
+            shardId,
+            shardCount: total,
+            intents: context.intents,
+            gatewayUrl: result.info.url,
+            maxSessionAgeMs: context.maxSessionAgeMs,
+          },
+        });
+      }
+    }),
+    recordShardReady: assign({
+      readyShards: ({ context, event }) => {
+        const { shardId } = event as Extract<BotEvent, { type: 'SHARD.READY' }>;
+        return context.readyShards.includes(shardId) ? context.readyShards : [...context.readyShards, shardId];
+      },
+    }),
+    recordShardStopped: assign({
+      stoppedShards: ({ context, event }) => [...context.stoppedShards, (event as Extract<BotEvent, { type: 'SHARD.STOPPED' }>).shardId],
+    }),
+    recordShardFailure: enqueueActions(({ context, event, enqueue }) => {
+      const failure = event as Extract<BotEvent, { type: 'SHARD.FAILED' }>;
+      enqueue.assign({
+        failedShards: { ...context.failedShards, [failure.shardId]: failure.error },
+        readyShards: context.readyShards.filter((id) => id !== failure.shardId),
+      });
+    }),
+    failWithShardError: enqueueActions(({ event, enqueue }) => {
+      const failure = event as Extract<BotEvent, { type: 'SHARD.FAILED' }>;
+      enqueue.assign({ error: failure.error });
+      enqueue.emit({ type: 'bot.error', error: failure.error });
+    }),
+    stopShards: enqueueActions(({ context, enqueue }) => {
+      for (const shardId of context.shardIds) enqueue.sendTo(shardActorId(shardId), { type: 'STOP' });
+    }),
+    releaseChildren: enqueueActions(({ context, enqueue }) => {
+      for (const shardId of context.shardIds) enqueue.stopChild(shardActorId(shardId));
+      enqueue.stopChild(SystemId.token);
+      enqueue.stopChild(SystemId.identifyThrottle);
+    }),
+    stopHelpers: enqueueActions(({ enqueue }) => {
+      enqueue.sendTo(SystemId.token, { type: 'STOP' });
+      enqueue.stopChild(SystemId.identifyThrottle);
+    }),
+  },
+  delays: {
+    /** Shards close their sockets at once; this only bounds a shard that does not answer. */
+    STOP_TIMEOUT: 5_000,
+  },
+}).createMachine({
+  id: 'bot',
+  context: ({ input }) => ({
+    intents: input.intents,
+    shards: input.shards,
+    gatewayUrl: input.gatewayUrl ?? null,
+    maxSessionAgeMs: input.maxSessionAgeMs ?? null,
+    gateway: null,
+    shardIds: [],
+    shardCount: 0,
+    readyShards: [],
+    stoppedShards: [],
+    failedShards: {},
+    error: null,
+  }),
+  initial: 'idle',
+  states: {
+    idle: {
+      on: {
+        START: { target: 'active', actions: spawnChild('token', { id: SystemId.token, systemId: SystemId.token }) },
+        STOP: 'stopped',
+      },
+    },
+    active: {
+      initial: 'discoveringGateway',
+      on: {
+        STOP: 'stopping',
+        'SHARD.READY': { actions: 'recordShardReady' },
+        'SHARD.STOPPED': { actions: 'recordShardStopped' },
+        'SHARD.FAILED': [
+          { guard: 'failureIsBotWide', target: 'stopping', actions: ['recordShardFailure', 'failWithShardError'] },
+          { guard: 'everyShardFailed', target: 'stopping', actions: ['recordShardFailure', 'failWithShardError'] },
+          {
+            actions: [
+              'recordShardFailure',
+              emit(({ event }) => ({ type: 'bot.error' as const, error: (event as Extract<BotEvent, { type: 'SHARD.FAILED' }>).error })),
+            ],
+          },
+        ],
+      },
+      states: {
+        discoveringGateway: {
+          invoke: {
+            id: 'gatewayDiscovery',
+            src: 'gatewayDiscovery',
+            input: ({ context }) => ({ gatewayUrl: context.gatewayUrl }),
+            onDone: [
+              {
+                guard: 'discoveryFailed',
+                target: '#bot.failed',
+                actions: assign({
+                  error: ({ event }) => (event.output.ok ? null : event.output.error),
+                }),
+              },
+              {
+                guard: 'sessionBudgetTooSmall',
+                target: '#bot.failed',
+                actions: assign({
+                  error: ({ context, event }) => {
+                    const info = event.output.ok ? event.output.info : null;
+                    const wanted = info ? selectShards(context.shards, info).ids.length : 0;
+                    const remaining = info?.sessionStartLimit?.remaining ?? 0;
+                    return new QQSessionLimitError(
+                      `Not starting: ${wanted} shard(s) need ${wanted} session start(s) but session_start_limit.remaining is ${remaining}. ` +
+                        `It resets in about ${Math.ceil((info?.sessionStartLimit?.resetAfterMs ?? 0) / 60_000)} min.`,
+                    );
+                  },
+                }),
+              },
+              { target: 'connectingShards', actions: 'spawnShards' },
+            ],
+          },
+        },
+        connectingShards: {
+          always: { guard: 'allShardsReady', target: 'running' },
+          on: { 'SHARD.READY': { target: 'connectingShards', reenter: true, actions: 'recordShardReady' } },
+        },
+        running: {},
+      },
+    },
+    stopping: {
+      entry: ['stopShards', 'stopHelpers'],
+      always: [
+        { guard: 'allShardsStoppedAfterFailure', target: 'failed' },
+        { guard: 'allShardsStopped', target: 'stopped' },
+      ],
+      on: { 'SHARD.STOPPED': { actions: 'recordShardStopped' } },
+      after: { STOP_TIMEOUT: [{ guard: 'hasError', target: 'failed' }, { target: 'stopped' }] },
+    },
+    stopped: {
+      type: 'final',
+      entry: 'releaseChildren',
+    },
+    failed: {
+      type: 'final',
+      entry: [
+        emit(({ context }) => ({
+          type: 'bot.failed' as const,
+          error: context.error ?? new QQBotError('GATEWAY_DISCOVERY', 'Bot failed', { fatal: true }),
+        })),
+        'releaseChildren',
+      ],
+    },
+  },
+});
+
+export type BotActorRef = ActorRefFrom<typeof botMachine>;
+
+export function selectShards(selection: ShardSelection, info: GatewayInfo): { ids: number[]; total: number } {
+  if (selection === 'auto') {
+    const total = Math.max(1, info.shards);
+    return { ids: Array.from({ length: total }, (_, index) => index), total };
+  }
+  return { ids: [...selection.ids], total: selection.total };
+}

@@ -1,0 +1,624 @@
+import { assign, emit, enqueueActions, fromCallback, fromPromise, raise, sendTo, setup, type ActorRefFrom, type AnyActorRef } from 'xstate';
+import { QQBotError, QQGatewayError, QQInvalidSessionError, QQSessionLimitError, QQTimeoutError } from '../src/errors.js';
+import { closePolicy, type CloseAction } from '../src/protocol/close-codes.js';
+import { gatewayToken, OpCode, type ReadyData } from '../src/protocol/opcodes.js';
+import type { Secret } from '../src/secret.js';
+import { maxTimerMs, reconnectDelayMs } from './backoff.js';
+import { RecentIds } from './recent-ids.js';
+import type { SocketCommand, SocketEvent, SocketInput } from './shard.events.js';
+import { SystemId } from './system-actors.js';
+import type { AcquireTokenInput } from './token.machine.js';
+
+/**
+ * One gateway connection (a shard), as the protocol describes it (reference §4, §5, §7):
+ *
+ *   acquiringToken → [awaitingIdentifySlot] → session { connecting → awaitingHello →
+ *   identifying | resuming → ready { heartbeat: waiting ↔ awaitingAck } } → disconnected →
+ *   backoff | rateLimited | invalidSessionWait → acquiringToken …  ⇢ stopped | failed
+ *
+ * The socket is invoked on `session`, so leaving `session` closes it and a socket the machine has
+ * left can no longer send it anything (XState ignores `sendBack` from a stopped actor): one socket
+ * per shard, by construction. Every timer is a named delay below.
+ */
+
+/** Why the last connection ended; `planReconnect` turns it into the next step. */
+export type DisconnectCause =
+  | { kind: 'close'; code: number; reason: string }
+  | { kind: 'reconnect-requested' }
+  | { kind: 'invalid-session'; resumable: boolean }
+  | { kind: 'zombie' }
+  | { kind: 'timeout'; waitingFor: string }
+  | { kind: 'session-expired' };
+
+export type ReconnectStep = Exclude<CloseAction, 'refresh-token'> | 'refresh-token';
+
+export interface ReconnectPlan {
+  step: ReconnectStep;
+  /** Wait for the invalid-session delay instead of the reconnect backoff (op 9). */
+  afterInvalidSession: boolean;
+  error: QQBotError | null;
+}
+
+export interface ShardInput {
+  shardId: number;
+  shardCount: number;
+  intents: number;
+  gatewayUrl: string;
+  /** Identify afresh after this long, even if resumes keep succeeding. */
+  maxSessionAgeMs?: number | null;
+}
+
+export interface ShardContext {
+  shardId: number;
+  shardCount: number;
+  intents: number;
+  gatewayUrl: string;
+  token: Secret | null;
+  sessionId: string | null;
+  seq: number | null;
+  user: ReadyData['user'] | null;
+  heartbeatIntervalMs: number;
+  heartbeatLatencyMs: number | null;
+  /** Position in the reconnect schedule; back to 0 once a session has been stable. */
+  reconnectAttempt: number;
+  /** Every reconnect since the shard started, for dashboards. */
+  reconnects: number;
+  resumeFailures: number;
+  /** op 9 answers to IDENTIFY in a row: intents or credentials the platform refuses. */
+  identifyRejections: number;
+  /** 4004 closes in a row. */
+  authFailures: number;
+  forceTokenRefresh: boolean;
+  lastCause: DisconnectCause | null;
+  plan: ReconnectPlan | null;
+  error: QQBotError | null;
+  recentEventIds: RecentIds;
+  maxSessionAgeMs: number | null;
+}
+
+export type ShardEvent =
+  | SocketEvent
+  | { type: 'STOP' }
+  | { type: 'IDENTIFY.GRANTED' }
+  | { type: 'IDENTIFY.DENIED'; reason: string }
+  | { type: 'SESSION.STARTED' }
+  | { type: 'SESSION.EXPIRED' }
+  | { type: 'SHARD.ENDED' };
+
+export interface ShardDispatch {
+  type: 'dispatch';
+  shard: number;
+  eventType: string;
+  seq: number | null;
+  id: string | null;
+  data: unknown;
+}
+
+export type ShardEmitted =
+  | ShardDispatch
+  | { type: 'shard.ready'; shard: number; sessionId: string; user: ReadyData['user'] }
+  | { type: 'shard.resumed'; shard: number; sessionId: string }
+  | { type: 'shard.disconnected'; shard: number; cause: DisconnectCause; plan: ReconnectPlan }
+  | { type: 'shard.duplicate'; shard: number; seq: number | null; id: string | null }
+  | { type: 'shard.heartbeat'; shard: number; latencyMs: number | null }
+  | { type: 'shard.error'; shard: number; error: QQBotError };
+
+/** What a shard asks of the identify throttle (machines/identify-throttle.machine.ts). */
+export interface IdentifyRequest {
+  type: 'IDENTIFY.REQUEST';
+  shardId: number;
+  replyTo: AnyActorRef;
+}
+
+/** What a shard reports to the bot machine. */
+export type ShardReport =
+  | { type: 'SHARD.READY'; shardId: number }
+  | { type: 'SHARD.FAILED'; shardId: number; error: QQBotError }
+  | { type: 'SHARD.STOPPED'; shardId: number };
+
+/** After this many failed resumes in a row, identify afresh (reference §5.3; peer-sdks §3 pain 1). */
+export const maxResumeFailures = 3;
+/** op 9 right after IDENTIFY this many times in a row means intents or credentials: fail. */
+export const maxIdentifyRejections = 2;
+/** 4004 with a freshly fetched token this many times in a row: the credentials do not work. */
+export const maxAuthFailures = 3;
+
+/** The close code we use when we close a socket we intend to resume (anything but 1000/1001). */
+export const resumableCloseCode = 4000;
+
+export function planReconnect(context: ShardContext, cause: DisconnectCause): ReconnectPlan {
+  const shard = context.shardId;
+  const base = (step: ReconnectStep, afterInvalidSession = false, error: QQBotError | null = null): ReconnectPlan => ({
+    step,
+    afterInvalidSession,
+    error,
+  });
+  let plan: ReconnectPlan;
+  switch (cause.kind) {
+    case 'close': {
+      const policy = closePolicy(cause.code);
+      const fatal = policy.action === 'fatal' || policy.action === 'fatal-bot';
+      const error = fatal
+        ? new QQGatewayError(cause.code, cause.reason || policy.reason, { fatal: true, hint: policy.hint, shard })
+        : null;
+      plan = base(policy.action, false, error);
+      break;
+    }
+    case 'invalid-session':
+      plan = base(cause.resumable ? 'resume' : 'identify', true);
+      break;
+    case 'session-expired':
+      plan = base('identify');
+      break;
+    case 'reconnect-requested':
+    case 'zombie':
+    case 'timeout':
+      plan = base('resume');
+      break;
+  }
+  if (plan.step === 'refresh-token' && context.authFailures + 1 >= maxAuthFailures) {
+    plan = base('fatal', false, new QQGatewayError(4004, 'authentication failed with fresh tokens', { fatal: true, shard }));
+  }
+  if (plan.step === 'resume' && (context.sessionId === null || context.resumeFailures >= maxResumeFailures)) {
+    plan = { ...plan, step: 'identify' };
+  }
+  return plan;
+}
+
+function describeCause(cause: DisconnectCause): string {
+  switch (cause.kind) {
+    case 'close':
+      return `close ${cause.code}${cause.reason ? ` (${cause.reason})` : ''}`;
+    case 'invalid-session':
+      return `op 9 invalid session (resumable: ${cause.resumable})`;
+    case 'timeout':
+      return `timeout waiting for ${cause.waitingFor}`;
+    default:
+      return cause.kind;
+  }
+}
+
+export { describeCause };
+
+export const shardMachine = setup({
+  types: {
+    context: {} as ShardContext,
+    events: {} as ShardEvent,
+    emitted: {} as ShardEmitted,
+    input: {} as ShardInput,
+  },
+  actors: {
+    acquireToken: fromPromise<Secret, AcquireTokenInput>(async () => {
+      throw new Error('acquireToken is not provided');
+    }),
+    socket: fromCallback<SocketCommand, SocketInput, SocketEvent>(() => {
+      throw new Error('socket is not provided');
+    }),
+  },
+  guards: {
+    canResume: ({ context }) => context.sessionId !== null && context.seq !== null,
+    isDuplicate: ({ context, event }) => {
+      const { seq, id } = event as Extract<ShardEvent, { type: 'GATEWAY.DISPATCH' }>;
+      if (seq !== null && context.seq !== null && seq <= context.seq) return true;
+      return id !== null && context.recentEventIds.has(id);
+    },
+    identifyKeepsBeingRejected: ({ context }) => context.identifyRejections + 1 >= maxIdentifyRejections,
+    planIsFatal: ({ context }) => context.plan?.step === 'fatal' || context.plan?.step === 'fatal-bot',
+    planIsRateLimited: ({ context }) => context.plan?.step === 'rate-limited',
+    planFollowsInvalidSession: ({ context }) => context.plan?.afterInvalidSession === true,
+    hasMaxSessionAge: ({ context }) => context.maxSessionAgeMs !== null && context.maxSessionAgeMs > 0,
+  },
+  actions: {
+    sendIdentify: sendTo('socket', ({ context }): SocketCommand => ({
+      type: 'SEND',
+      frame: {
+        op: OpCode.Identify,
+        d: {
+          token: gatewayToken(context.token?.reveal() ?? ''),
+          intents: context.intents,
+          shard: [context.shardId, context.shardCount],
+          properties: { $os: process.platform, $browser: 'qq-bot-machine', $device: 'qq-bot-machine' },
+        },
+      },
+    })),
+    sendResume: sendTo('socket', ({ context }): SocketCommand => ({
+      type: 'SEND',
+      frame: {
+        op: OpCode.Resume,
+        d: { token: gatewayToken(context.token?.reveal() ?? ''), session_id: context.sessionId ?? '', seq: context.seq ?? 0 },
+      },
+    })),
+    sendHeartbeat: sendTo('socket', ({ context }): SocketCommand => ({
+      type: 'SEND',
+      frame: { op: OpCode.Heartbeat, d: context.seq },
+    })),
+    closeSocket: sendTo('socket', ({ event }): SocketCommand =>
+      event.type === 'STOP'
+        ? { type: 'CLOSE', code: 1000, reason: 'stopped' }
+        : { type: 'CLOSE', code: resumableCloseCode, reason: 'reconnecting' },
+    ),
+    requestIdentifySlot: enqueueActions(({ system, self, context, enqueue }) => {
+      const throttle = system.get(SystemId.identifyThrottle);
+      const request: IdentifyRequest = { type: 'IDENTIFY.REQUEST', shardId: context.shardId, replyTo: self };
+      if (throttle) enqueue.sendTo(throttle, request);
+      else enqueue.raise({ type: 'IDENTIFY.GRANTED' });
+    }),
+    notifyBotReady: enqueueActions(({ system, context, enqueue }) => {
+      const bot = system.get(SystemId.bot);
+      const ready: ShardReport = { type: 'SHARD.READY', shardId: context.shardId };
+      if (bot) enqueue.sendTo(bot, ready);
+    }),
+    notifyBotFailed: enqueueActions(({ system, context, enqueue }) => {
+      const bot = system.get(SystemId.bot);
+      if (bot && context.error) {
+        const failed: ShardReport = { type: 'SHARD.FAILED', shardId: context.shardId, error: context.error };
+        enqueue.sendTo(bot, failed);
+      }
+    }),
+    notifyBotStopped: enqueueActions(({ system, context, enqueue }) => {
+      const bot = system.get(SystemId.bot);
+      const stopped: ShardReport = { type: 'SHARD.STOPPED', shardId: context.shardId };
+      if (bot) enqueue.sendTo(bot, stopped);
+    }),
+    deliverDispatch: enqueueActions(({ context, event, enqueue }) => {
+      const dispatch = event as Extract<ShardEvent, { type: 'GATEWAY.DISPATCH' }>;
+      if (dispatch.id !== null) context.recentEventIds.add(dispatch.id);
+      if (dispatch.seq !== null) enqueue.assign({ seq: dispatch.seq });
+      enqueue.emit({
+        type: 'dispatch',
+        shard: context.shardId,
+        eventType: dispatch.eventType,
+        seq: dispatch.seq,
+        id: dispatch.id,
+        data: dispatch.data,
+      });
+    }),
+    reportDuplicate: emit(({ context, event }) => {
+      const dispatch = event as Extract<ShardEvent, { type: 'GATEWAY.DISPATCH' }>;
+      return { type: 'shard.duplicate' as const, shard: context.shardId, seq: dispatch.seq, id: dispatch.id };
+    }),
+    reportProtocolError: emit(({ context, event }) => ({
+      type: 'shard.error' as const,
+      shard: context.shardId,
+      error: (event as Extract<ShardEvent, { type: 'GATEWAY.MALFORMED' }>).error,
+    })),
+    storeHeartbeatInterval: assign({
+      heartbeatIntervalMs: ({ event }) => (event as Extract<ShardEvent, { type: 'GATEWAY.HELLO' }>).heartbeatInterval,
+    }),
+    recordLatency: enqueueActions(({ context, event, enqueue }) => {
+      const latencyMs = (event as Extract<ShardEvent, { type: 'GATEWAY.HEARTBEAT_ACK' }>).latencyMs;
+      enqueue.assign({ heartbeatLatencyMs: latencyMs });
+      enqueue.emit({ type: 'shard.heartbeat', shard: context.shardId, latencyMs });
+    }),
+    startSession: enqueueActions(({ context, event, enqueue }) => {
+      const ready = event as Extract<ShardEvent, { type: 'GATEWAY.READY' }>;
+      enqueue.assign({
+        sessionId: ready.data.session_id,
+        seq: ready.seq,
+        user: ready.data.user,
+        identifyRejections: 0,
+        resumeFailures: 0,
+        authFailures: 0,
+        error: null,
+      });
+      enqueue.raise({ type: 'SESSION.STARTED' });
+      enqueue.emit({ type: 'shard.ready', shard: context.shardId, sessionId: ready.data.session_id, user: ready.data.user });
+    }),
+    resumeSession: enqueueActions(({ context, event, enqueue }) => {
+      const resumed = event as Extract<ShardEvent, { type: 'GATEWAY.RESUMED' }>;
+      enqueue.assign({ resumeFailures: 0, authFailures: 0, seq: resumed.seq ?? context.seq, error: null });
+      enqueue.emit({ type: 'shard.resumed', shard: context.shardId, sessionId: context.sessionId ?? '' });
+    }),
+    countResumeFailure: assign({ resumeFailures: ({ context }) => context.resumeFailures + 1 }),
+    countIdentifyRejection: assign({ identifyRejections: ({ context }) => context.identifyRejections + 1 }),
+    forgetSession: assign({ sessionId: null, seq: null }),
+    resetBackoff: assign({ reconnectAttempt: 0 }),
+    recordClose: assign({
+      lastCause: ({ event }) => {
+        const closed = event as Extract<ShardEvent, { type: 'SOCKET.CLOSED' }>;
+        return { kind: 'close', code: closed.code, reason: closed.reason } satisfies DisconnectCause;
+      },
+    }),
+    recordReconnectRequest: assign({ lastCause: { kind: 'reconnect-requested' } satisfies DisconnectCause }),
+    recordInvalidSession: assign({
+      lastCause: ({ event }) => ({
+        kind: 'invalid-session',
+        resumable: (event as Extract<ShardEvent, { type: 'GATEWAY.INVALID_SESSION' }>).resumable,
+      }) satisfies DisconnectCause,
+    }),
+    recordZombie: assign({ lastCause: { kind: 'zombie' } satisfies DisconnectCause }),
+    recordSessionExpired: assign({ lastCause: { kind: 'session-expired' } satisfies DisconnectCause }),
+    recordTimeout: assign({
+      lastCause: (_, params: { waitingFor: string }) => ({ kind: 'timeout', waitingFor: params.waitingFor }) satisfies DisconnectCause,
+    }),
+    reportTimeout: emit(({ context }, params: { waitingFor: string }) => ({
+      type: 'shard.error' as const,
+      shard: context.shardId,
+      error: new QQTimeoutError(params.waitingFor, context.shardId),
+    })),
+    planReconnect: enqueueActions(({ context, enqueue }) => {
+      const cause = context.lastCause ?? ({ kind: 'reconnect-requested' } as DisconnectCause);
+      const plan = planReconnect(context, cause);
+      enqueue.assign({
+        plan,
+        error: plan.error,
+        forceTokenRefresh: plan.step === 'refresh-token',
+        authFailures: plan.step === 'refresh-token' ? context.authFailures + 1 : context.authFailures,
+        ...(plan.step === 'identify' ? { sessionId: null, seq: null } : {}),
+      });
+      enqueue.emit({ type: 'shard.disconnected', shard: context.shardId, cause, plan });
+    }),
+    countReconnect: assign({
+      reconnectAttempt: ({ context }) => context.reconnectAttempt + 1,
+      reconnects: ({ context }) => context.reconnects + 1,
+    }),
+    failIdentify: assign({
+      error: ({ context }) =>
+        new QQInvalidSessionError(
+          `The gateway refused IDENTIFY ${context.identifyRejections + 1} times in a row (op 9). ` +
+            'The intents are probably not permitted for this bot, or the credentials are wrong.',
+          { resumable: false, fatal: true, shard: context.shardId },
+        ),
+    }),
+    failSessionLimit: assign({
+      error: ({ event }) => new QQSessionLimitError((event as Extract<ShardEvent, { type: 'IDENTIFY.DENIED' }>).reason),
+    }),
+    failTokenUnavailable: assign({
+      error: ({ event }) => {
+        const error = (event as { error?: unknown }).error;
+        return error instanceof QQBotError ? error : new QQBotError('AUTH', String(error), { fatal: true });
+      },
+    }),
+    reportFailure: emit(({ context }) => ({
+      type: 'shard.error' as const,
+      shard: context.shardId,
+      error: context.error ?? new QQBotError('GATEWAY_CLOSED', 'Shard failed', { fatal: true, shard: context.shardId }),
+    })),
+  },
+  delays: {
+    /** Socket open handshake. */
+    CONNECT_TIMEOUT: 15_000,
+    /** Hello (op 10) after the socket opened. */
+    HELLO_TIMEOUT: 15_000,
+    /** READY after IDENTIFY. */
+    READY_TIMEOUT: 20_000,
+    /** RESUMED after RESUME (the replay comes first, so generous). */
+    RESUMED_TIMEOUT: 30_000,
+    /** From Hello's `heartbeat_interval`. */
+    HEARTBEAT_INTERVAL: ({ context }) => context.heartbeatIntervalMs,
+    /** A session that stayed up this long resets the reconnect schedule. */
+    STABLE_SESSION: 60_000,
+    RECONNECT_BACKOFF: ({ context }) => reconnectDelayMs(context.reconnectAttempt - 1),
+    /** 4008: the platform asks us to slow down (qqbot-nodejs waits 60 s; reference §5.3). */
+    RATE_LIMIT_WAIT: 60_000,
+    /** op 9: a short random wait before identifying again (reference §4.6: about 3 s). */
+    INVALID_SESSION_WAIT: () => 1_000 + Math.round(Math.random() * 4_000),
+    MAX_SESSION_AGE: ({ context }) => Math.min(context.maxSessionAgeMs ?? maxTimerMs, maxTimerMs),
+  },
+}).createMachine({
+  id: 'shard',
+  type: 'parallel',
+  context: ({ input }) => ({
+    shardId: input.shardId,
+    shardCount: input.shardCount,
+    intents: input.intents,
+    gatewayUrl: input.gatewayUrl,
+    token: null,
+    sessionId: null,
+    seq: null,
+    user: null,
+    heartbeatIntervalMs: 45_000,
+    heartbeatLatencyMs: null,
+    reconnectAttempt: 0,
+    reconnects: 0,
+    resumeFailures: 0,
+    identifyRejections: 0,
+    authFailures: 0,
+    forceTokenRefresh: false,
+    lastCause: null,
+    plan: null,
+    error: null,
+    recentEventIds: new RecentIds(),
+    maxSessionAgeMs: input.maxSessionAgeMs ?? null,
+  }),
+  states: {
+    connection: {
+      initial: 'acquiringToken',
+      on: {
+        STOP: '.stopped',
+        'SESSION.EXPIRED': { actions: 'forgetSession' },
+      },
+      states: {
+        acquiringToken: {
+          invoke: {
+            id: 'acquireToken',
+            src: 'acquireToken',
+            input: ({ context }) => ({ forceRefresh: context.forceTokenRefresh }),
+            onDone: [
+              { guard: 'canResume', target: 'session', actions: assign({ token: ({ event }) => event.output, forceTokenRefresh: false }) },
+              { target: 'awaitingIdentifySlot', actions: assign({ token: ({ event }) => event.output, forceTokenRefresh: false }) },
+            ],
+            onError: { target: 'failed', actions: 'failTokenUnavailable' },
+          },
+        },
+        awaitingIdentifySlot: {
+          entry: 'requestIdentifySlot',
+          on: {
+            'IDENTIFY.GRANTED': 'session',
+            'IDENTIFY.DENIED': { target: 'failed', actions: 'failSessionLimit' },
+          },
+        },
+        session: {
+          invoke: {
+            id: 'socket',
+            src: 'socket',
+            input: ({ context }) => ({ url: context.gatewayUrl, shardId: context.shardId }),
+          },
+          exit: 'closeSocket',
+          on: {
+            'SOCKET.CLOSED': { target: 'disconnected', actions: 'recordClose' },
+            'GATEWAY.RECONNECT': { target: 'disconnected', actions: 'recordReconnectRequest' },
+            'GATEWAY.INVALID_SESSION': { target: 'disconnected', actions: 'recordInvalidSession' },
+            'GATEWAY.DISPATCH': [{ guard: 'isDuplicate', actions: 'reportDuplicate' }, { actions: 'deliverDispatch' }],
+            'GATEWAY.MALFORMED': { actions: 'reportProtocolError' },
+          },
+          initial: 'connecting',
+          states: {
+            connecting: {
+              on: { 'SOCKET.OPEN': 'awaitingHello' },
+              after: {
+                CONNECT_TIMEOUT: {
+                  target: '#shard.connection.disconnected',
+                  actions: [
+                    { type: 'recordTimeout', params: { waitingFor: 'the socket to open' } },
+                    { type: 'reportTimeout', params: { waitingFor: 'the socket to open' } },
+                  ],
+                },
+              },
+            },
+            awaitingHello: {
+              on: {
+                'GATEWAY.HELLO': [
+                  { guard: 'canResume', target: 'resuming', actions: 'storeHeartbeatInterval' },
+                  { target: 'identifying', actions: 'storeHeartbeatInterval' },
+                ],
+              },
+              after: {
+                HELLO_TIMEOUT: {
+                  target: '#shard.connection.disconnected',
+                  actions: [
+                    { type: 'recordTimeout', params: { waitingFor: 'Hello (op 10)' } },
+                    { type: 'reportTimeout', params: { waitingFor: 'Hello (op 10)' } },
+                  ],
+                },
+              },
+            },
+            identifying: {
+              entry: 'sendIdentify',
+              on: {
+                'GATEWAY.READY': { target: 'ready', actions: ['startSession', 'notifyBotReady'] },
+                'GATEWAY.INVALID_SESSION': [
+                  { guard: 'identifyKeepsBeingRejected', target: '#shard.connection.failed', actions: 'failIdentify' },
+                  { target: '#shard.connection.disconnected', actions: ['countIdentifyRejection', 'recordInvalidSession'] },
+                ],
+              },
+              after: {
+                READY_TIMEOUT: {
+                  target: '#shard.connection.disconnected',
+                  actions: [
+                    { type: 'recordTimeout', params: { waitingFor: 'READY' } },
+                    { type: 'reportTimeout', params: { waitingFor: 'READY' } },
+                  ],
+                },
+              },
+            },
+            resuming: {
+              entry: 'sendResume',
+              on: {
+                'GATEWAY.RESUMED': { target: 'ready', actions: ['resumeSession', 'notifyBotReady'] },
+                'SOCKET.CLOSED': { target: '#shard.connection.disconnected', actions: ['recordClose', 'countResumeFailure'] },
+                'GATEWAY.INVALID_SESSION': {
+                  target: '#shard.connection.disconnected',
+                  actions: ['recordInvalidSession', 'countResumeFailure'],
+                },
+              },
+              after: {
+                RESUMED_TIMEOUT: {
+                  target: '#shard.connection.disconnected',
+                  actions: [
+                    { type: 'recordTimeout', params: { waitingFor: 'RESUMED' } },
+                    { type: 'reportTimeout', params: { waitingFor: 'RESUMED' } },
+                    'countResumeFailure',
+                  ],
+                },
+              },
+            },
+            ready: {
+              type: 'parallel',
+              on: {
+                'SESSION.EXPIRED': { target: '#shard.connection.disconnected', actions: 'recordSessionExpired' },
+              },
+              states: {
+                heartbeat: {
+                  initial: 'waiting',
+                  on: { 'GATEWAY.HEARTBEAT_REQUEST': { actions: 'sendHeartbeat' } },
+                  states: {
+                    waiting: {
+                      on: { 'GATEWAY.HEARTBEAT_ACK': { actions: 'recordLatency' } },
+                      after: { HEARTBEAT_INTERVAL: 'awaitingAck' },
+                    },
+                    awaitingAck: {
+                      entry: 'sendHeartbeat',
+                      on: { 'GATEWAY.HEARTBEAT_ACK': { target: 'waiting', actions: 'recordLatency' } },
+                      after: {
+                        HEARTBEAT_INTERVAL: {
+                          target: '#shard.connection.disconnected',
+                          actions: [
+                            'recordZombie',
+                            { type: 'reportTimeout', params: { waitingFor: 'a heartbeat ACK (zombie connection)' } },
+                          ],
+                        },
+                      },
+                    },
+                  },
+                },
+                stability: {
+                  initial: 'settling',
+                  states: {
+                    settling: { after: { STABLE_SESSION: { target: 'stable', actions: 'resetBackoff' } } },
+                    stable: {},
+                  },
+                },
+              },
+            },
+          },
+        },
+        disconnected: {
+          entry: 'planReconnect',
+          always: [
+            { guard: 'planIsFatal', target: 'failed' },
+            { guard: 'planIsRateLimited', target: 'rateLimited' },
+            { guard: 'planFollowsInvalidSession', target: 'invalidSessionWait' },
+            { target: 'backoff' },
+          ],
+        },
+        backoff: {
+          entry: 'countReconnect',
+          after: { RECONNECT_BACKOFF: 'acquiringToken' },
+        },
+        rateLimited: {
+          entry: 'countReconnect',
+          after: { RATE_LIMIT_WAIT: 'acquiringToken' },
+        },
+        invalidSessionWait: {
+          entry: 'countReconnect',
+          after: { INVALID_SESSION_WAIT: 'acquiringToken' },
+        },
+        stopped: {
+          type: 'final',
+          entry: ['notifyBotStopped', raise({ type: 'SHARD.ENDED' })],
+        },
+        failed: {
+          type: 'final',
+          entry: ['reportFailure', 'notifyBotFailed', raise({ type: 'SHARD.ENDED' })],
+        },
+      },
+    },
+    sessionAge: {
+      initial: 'untracked',
+      on: { 'SHARD.ENDED': '.ended' },
+      states: {
+        untracked: {
+          on: { 'SESSION.STARTED': { guard: 'hasMaxSessionAge', target: 'counting' } },
+        },
+        counting: {
+          on: { 'SESSION.STARTED': { target: 'counting', reenter: true } },
+          after: { MAX_SESSION_AGE: { target: 'untracked', actions: raise({ type: 'SESSION.EXPIRED' }) } },
+        },
+        ended: { type: 'final' },
+      },
+    },
+  },
+});
+
+export type ShardActorRef = ActorRefFrom<typeof shardMachine>;

@@ -1,0 +1,272 @@
+import { assign, emit, fromPromise, raise, setup, type ActorRefFrom, type AnyActorRef } from 'xstate';
+import { QQAuthError, QQBotError } from '../src/errors.js';
+import { Secret } from '../src/secret.js';
+import { exponentialDelayMs, maxTimerMs } from './backoff.js';
+
+/** What the token endpoint answered, already validated by the HTTP actor. */
+export interface TokenGrant {
+  accessToken: Secret;
+  /** Remaining lifetime in seconds, as the platform reports it (reference §1.2: sent as a string). */
+  expiresInSeconds: number;
+}
+
+export interface TokenContext {
+  token: Secret | null;
+  expiresInSeconds: number;
+  /** Successful fetches so far; a forced refresh waits for this to grow. */
+  fetchCount: number;
+  /** Consecutive failures, for backoff. */
+  failures: number;
+  /** Same-token answers in a row: the refresh came before the platform's 60-second window. */
+  sameTokenAnswers: number;
+  error: QQBotError | null;
+}
+
+export type TokenEvent =
+  | { type: 'START' }
+  | { type: 'FORCE_REFRESH' }
+  | { type: 'STOP' }
+  | { type: 'TOKEN.ISSUED' };
+
+export type TokenEmitted =
+  | { type: 'token.issued'; expiresInSeconds: number; renewed: boolean }
+  | { type: 'token.expired' }
+  | { type: 'token.error'; error: QQBotError };
+
+/**
+ * Seconds before expiry at which a refresh is attempted. The platform issues a new token only in
+ * the last 60 s of the old one's life, and both stay valid then (reference §1.3); 50 s leaves a
+ * 10-second margin for clock skew and several retries.
+ */
+export const refreshLeadSeconds = 50;
+
+/**
+ * How long a token is served: its lifetime less a safety margin (10 %, at most 5 s), so a frame or
+ * request sent at the last moment does not reach the platform with an expired token.
+ */
+export function usableLifetimeMs(expiresInSeconds: number): number {
+  const lifeMs = expiresInSeconds * 1000;
+  return Math.max(0, lifeMs - Math.min(5_000, lifeMs * 0.1));
+}
+
+/** When to refresh a token with `expiresInSeconds` left. */
+export function refreshDelayMs(expiresInSeconds: number, sameTokenAnswers: number): number {
+  const lifeMs = expiresInSeconds * 1000;
+  if (sameTokenAnswers > 0) {
+    // The platform answered the same token: we were early. Try again soon, but never hot-loop.
+    return Math.max(1_000, Math.min(5_000, lifeMs / 4));
+  }
+  if (expiresInSeconds > refreshLeadSeconds * 2) return Math.min(lifeMs - refreshLeadSeconds * 1000, maxTimerMs);
+  // Short lifetimes (tests, or a token fetched late in its life): renew at 60 % of what is left.
+  return Math.max(200, Math.round(lifeMs * 0.6));
+}
+
+/**
+ * The access token's life: fetch, serve, refresh inside the overlap window, back off on failure,
+ * fail only when the platform rejects the credentials.
+ *
+ * Two regions run side by side: `fetch` decides when to call the endpoint; `lifetime` knows whether
+ * the token we hold is still valid, so the old token is served until the new one arrives and never
+ * after it has expired.
+ */
+export const tokenMachine = setup({
+  types: {
+    context: {} as TokenContext,
+    events: {} as TokenEvent,
+    emitted: {} as TokenEmitted,
+  },
+  actors: {
+    fetchToken: fromPromise<TokenGrant>(async () => {
+      throw new Error('fetchToken is not provided: use tokenMachine.provide({ actors: { fetchToken } })');
+    }),
+  },
+  guards: {
+    credentialsRejected: ({ event }) => (event as { error?: unknown }).error instanceof QQAuthError,
+    isSameToken: ({ context, event }) => {
+      const grant = (event as unknown as { output: TokenGrant }).output;
+      return grant.accessToken.equals(context.token ?? undefined);
+    },
+  },
+  delays: {
+    REFRESH: ({ context }) => refreshDelayMs(context.expiresInSeconds, context.sameTokenAnswers),
+    RETRY_BACKOFF: ({ context }) => exponentialDelayMs(context.failures - 1, 30_000),
+    TOKEN_LIFETIME: ({ context }) => Math.min(usableLifetimeMs(context.expiresInSeconds), maxTimerMs),
+  },
+}).createMachine({
+  id: 'token',
+  context: { token: null, expiresInSeconds: 0, fetchCount: 0, failures: 0, sameTokenAnswers: 0, error: null },
+  initial: 'idle',
+  on: { STOP: '.stopped' },
+  states: {
+    idle: {
+      on: { START: 'active', FORCE_REFRESH: 'active' },
+    },
+    active: {
+      type: 'parallel',
+      states: {
+        fetch: {
+          initial: 'fetching',
+          states: {
+            fetching: {
+              invoke: {
+                id: 'fetchToken',
+                src: 'fetchToken',
+                onDone: [
+                  {
+                    guard: 'isSameToken',
+                    target: 'scheduled',
+                    actions: [
+                      assign({
+                        expiresInSeconds: ({ event }) => event.output.expiresInSeconds,
+                        fetchCount: ({ context }) => context.fetchCount + 1,
+                        failures: 0,
+                        sameTokenAnswers: ({ context }) => context.sameTokenAnswers + 1,
+                      }),
+                      raise({ type: 'TOKEN.ISSUED' }),
+                    ],
+                  },
+                  {
+                    target: 'scheduled',
+                    actions: [
+                      assign({
+                        token: ({ event }) => event.output.accessToken,
+                        expiresInSeconds: ({ event }) => event.output.expiresInSeconds,
+                        fetchCount: ({ context }) => context.fetchCount + 1,
+                        failures: 0,
+                        sameTokenAnswers: 0,
+                        error: null,
+                      }),
+                      raise({ type: 'TOKEN.ISSUED' }),
+                      emit(({ context, event }) => ({
+                        type: 'token.issued' as const,
+                        expiresInSeconds: event.output.expiresInSeconds,
+                        renewed: context.fetchCount > 0,
+                      })),
+                    ],
+                  },
+                ],
+                onError: [
+                  {
+                    guard: 'credentialsRejected',
+                    target: '#token.failed',
+                    actions: [
+                      assign({ error: ({ event }) => event.error as QQBotError }),
+                      emit(({ event }) => ({ type: 'token.error' as const, error: event.error as QQBotError })),
+                    ],
+                  },
+                  {
+                    target: 'backoff',
+                    actions: [
+                      assign({
+                        failures: ({ context }) => context.failures + 1,
+                        error: ({ event }) => toBotError(event.error),
+                      }),
+                      emit(({ event }) => ({ type: 'token.error' as const, error: toBotError(event.error) })),
+                    ],
+                  },
+                ],
+              },
+            },
+            scheduled: {
+              after: { REFRESH: 'fetching' },
+              on: { FORCE_REFRESH: 'fetching' },
+            },
+            backoff: {
+              after: { RETRY_BACKOFF: 'fetching' },
+              on: { FORCE_REFRESH: 'fetching' },
+            },
+          },
+        },
+        lifetime: {
+          initial: 'none',
+          states: {
+            none: {
+              on: { 'TOKEN.ISSUED': 'live' },
+            },
+            live: {
+              after: {
+                TOKEN_LIFETIME: {
+                  target: 'expired',
+                  actions: [assign({ token: null }), emit({ type: 'token.expired' as const })],
+                },
+              },
+              on: { 'TOKEN.ISSUED': { target: 'live', reenter: true } },
+            },
+            expired: {
+              on: { 'TOKEN.ISSUED': 'live' },
+            },
+          },
+        },
+      },
+    },
+    failed: { type: 'final' },
+    stopped: { type: 'final' },
+  },
+});
+
+export type TokenActorRef = ActorRefFrom<typeof tokenMachine>;
+
+function toBotError(error: unknown): QQBotError {
+  if (error instanceof QQBotError) return error;
+  return new QQBotError('TOKEN_ENDPOINT', error instanceof Error ? error.message : String(error), { cause: error });
+}
+
+/** True when the token actor holds a token that has not expired. */
+export function hasLiveToken(snapshot: ReturnType<TokenActorRef['getSnapshot']>): boolean {
+  return snapshot.matches({ active: { lifetime: 'live' } }) && snapshot.context.token !== null;
+}
+
+export interface AcquireTokenInput {
+  /** Fetch a new token first (after a 401, 11244 or close 4004). Concurrent requests share one fetch. */
+  forceRefresh?: boolean;
+}
+
+/**
+ * Resolves with a valid access token from the token actor registered as `systemId: 'token'`,
+ * starting it if needed and waiting while it fetches. Rejects when the token actor fails.
+ * Pure XState: no I/O of its own.
+ */
+export const acquireTokenLogic = fromPromise<Secret, AcquireTokenInput>(({ input, system, signal }) => {
+  const tokenActor = system.get('token') as AnyActorRef | undefined;
+  if (!tokenActor) return Promise.reject(new QQBotError('AUTH', 'No token actor registered (systemId "token")'));
+  return waitForToken(tokenActor as TokenActorRef, input ?? {}, signal);
+});
+
+export function waitForToken(tokenActor: TokenActorRef, input: AcquireTokenInput, signal?: AbortSignal): Promise<Secret> {
+  return new Promise<Secret>((resolve, reject) => {
+    const startCount = tokenActor.getSnapshot().context.fetchCount;
+    let settled = false;
+    const check = (): boolean => {
+      const snapshot = tokenActor.getSnapshot();
+      if (snapshot.matches('failed') || snapshot.status === 'error') {
+        return finish(() => reject(snapshot.context.error ?? new QQAuthError('Token actor failed')));
+      }
+      if (snapshot.matches('stopped') || snapshot.status === 'stopped') {
+        return finish(() => reject(new QQBotError('STOPPED', 'Token actor stopped')));
+      }
+      const fresh = !input.forceRefresh || snapshot.context.fetchCount > startCount;
+      if (fresh && hasLiveToken(snapshot)) return finish(() => resolve(snapshot.context.token as Secret));
+      return false;
+    };
+    const finish = (settle: () => void): boolean => {
+      if (settled) return true;
+      settled = true;
+      subscription?.unsubscribe();
+      signal?.removeEventListener('abort', onAbort);
+      settle();
+      return true;
+    };
+    const onAbort = (): void => {
+      finish(() => reject(new QQBotError('STOPPED', 'Token request aborted')));
+    };
+    let subscription: { unsubscribe(): void } | undefined;
+    if (signal?.aborted) return void onAbort();
+    signal?.addEventListener('abort', onAbort);
+    subscription = tokenActor.subscribe({ next: () => void check(), complete: () => void check(), error: () => void check() });
+    if (settled) subscription.unsubscribe();
+    if (input.forceRefresh || tokenActor.getSnapshot().matches('idle')) {
+      tokenActor.send({ type: input.forceRefresh ? 'FORCE_REFRESH' : 'START' });
+    }
+    check();
+  });
+}

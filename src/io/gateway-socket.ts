@@ -1,0 +1,80 @@
+import { WebSocket } from 'ws';
+import { fromCallback } from 'xstate';
+import type { SocketCommand, SocketEvent, SocketInput } from '../../machines/shard.events.js';
+import { QQProtocolError } from '../errors.js';
+import { OpCode } from '../protocol/opcodes.js';
+import { decodeFrame } from './frame-decoder.js';
+
+export interface GatewaySocketOptions {
+  /** Largest frame accepted; a bigger one closes the socket with 1009 (and the shard resumes). */
+  maxPayloadBytes?: number;
+  /** Injected for tests; defaults to `ws`. */
+  createWebSocket?: (url: string) => WebSocket;
+}
+
+/**
+ * The shard's socket: opens one WebSocket, translates every frame into a typed `SocketEvent`, and
+ * sends the frames the machine asks for. It is invoked on the shard's `session` state, so the
+ * machine leaving `session` stops it; after that XState drops anything it would still send back.
+ */
+export function gatewaySocketActor(options: GatewaySocketOptions = {}) {
+  const create =
+    options.createWebSocket ??
+    ((url: string) => new WebSocket(url, { perMessageDeflate: false, maxPayload: options.maxPayloadBytes ?? 16 * 1024 * 1024 }));
+
+  return fromCallback<SocketCommand, SocketInput, SocketEvent>(({ input, sendBack, receive }) => {
+    let heartbeatSentAt: number | null = null;
+    let closed = false;
+    const ws = create(input.url);
+
+    ws.on('open', () => sendBack({ type: 'SOCKET.OPEN' }));
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) {
+        sendBack({
+          type: 'GATEWAY.MALFORMED',
+          error: new QQProtocolError('Malformed gateway frame: binary frame', `<${byteLength(data)} bytes>`, input.shardId),
+        });
+        return;
+      }
+      const event = decodeFrame(data.toString(), input.shardId);
+      if (event.type === 'GATEWAY.HEARTBEAT_ACK' && heartbeatSentAt !== null) {
+        sendBack({ type: 'GATEWAY.HEARTBEAT_ACK', latencyMs: performance.now() - heartbeatSentAt });
+        heartbeatSentAt = null;
+        return;
+      }
+      sendBack(event);
+    });
+    ws.on('close', (code, reason) => {
+      closed = true;
+      sendBack({ type: 'SOCKET.CLOSED', code, reason: reason.toString() });
+    });
+    // 'error' is always followed by 'close'; the listener keeps ws from throwing.
+    ws.on('error', () => {});
+
+    receive((command) => {
+      if (command.type === 'SEND') {
+        if (ws.readyState !== WebSocket.OPEN) return;
+        if (command.frame.op === OpCode.Heartbeat) heartbeatSentAt = performance.now();
+        ws.send(JSON.stringify(command.frame));
+        return;
+      }
+      close(command.code, command.reason);
+    });
+
+    function close(code: number, reason: string): void {
+      if (closed) return;
+      closed = true;
+      if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
+      else if (ws.readyState === WebSocket.OPEN) ws.close(code, reason);
+    }
+
+    return () => close(1000, 'stopped');
+  });
+}
+
+function byteLength(data: unknown): number {
+  if (Buffer.isBuffer(data)) return data.length;
+  if (Array.isArray(data)) return data.reduce((sum: number, part: Buffer) => sum + part.length, 0);
+  if (data instanceof ArrayBuffer) return data.byteLength;
+  return 0;
+}
