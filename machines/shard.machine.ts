@@ -2,7 +2,7 @@ import { assign, emit, enqueueActions, fromCallback, fromPromise, raise, sendTo,
 import { QQBotError, QQGatewayError, QQInvalidSessionError, QQSessionLimitError, QQTimeoutError } from '../src/errors.js';
 import { closePolicy, type CloseAction } from '../src/protocol/close-codes.js';
 import { gatewayToken, OpCode, type ReadyData } from '../src/protocol/opcodes.js';
-import type { Secret } from '../src/secret.js';
+import { Secret } from '../src/secret.js';
 import { maxTimerMs, reconnectDelayMs } from './backoff.js';
 import { RecentIds } from './recent-ids.js';
 import type { SocketCommand, SocketEvent, SocketInput } from './shard.events.js';
@@ -20,6 +20,14 @@ import type { AcquireTokenInput } from './token.machine.js';
  * left can no longer send it anything (XState ignores `sendBack` from a stopped actor): one socket
  * per shard, by construction. Every timer is a named delay below.
  */
+
+/**
+ * The Identify/Resume token stays wrapped in a `Secret` inside the SEND command, so inspection
+ * events and logs that see the command see `[redacted]`; the socket reveals it when it writes.
+ */
+function gatewayTokenSecret(token: Secret | null): Secret {
+  return new Secret(gatewayToken(token?.reveal() ?? ''));
+}
 
 /** Why the last connection ended; `planReconnect` turns it into the next step. */
 export type DisconnectCause =
@@ -214,7 +222,7 @@ export const shardMachine = setup({
       frame: {
         op: OpCode.Identify,
         d: {
-          token: gatewayToken(context.token?.reveal() ?? ''),
+          token: gatewayTokenSecret(context.token),
           intents: context.intents,
           shard: [context.shardId, context.shardCount],
           properties: { $os: process.platform, $browser: 'qq-bot-machine', $device: 'qq-bot-machine' },
@@ -225,7 +233,7 @@ export const shardMachine = setup({
       type: 'SEND',
       frame: {
         op: OpCode.Resume,
-        d: { token: gatewayToken(context.token?.reveal() ?? ''), session_id: context.sessionId ?? '', seq: context.seq ?? 0 },
+        d: { token: gatewayTokenSecret(context.token), session_id: context.sessionId ?? '', seq: context.seq ?? 0 },
       },
     })),
     sendHeartbeat: sendTo('socket', ({ context }): SocketCommand => ({

@@ -2,6 +2,7 @@ import { WebSocket } from 'ws';
 import { fromCallback } from 'xstate';
 import type { SocketCommand, SocketEvent, SocketInput } from '../../machines/shard.events.js';
 import { QQProtocolError } from '../errors.js';
+import { Secret } from '../secret.js';
 import { OpCode } from '../protocol/opcodes.js';
 import { decodeFrame } from './frame-decoder.js';
 
@@ -55,7 +56,7 @@ export function gatewaySocketActor(options: GatewaySocketOptions = {}) {
       if (command.type === 'SEND') {
         if (ws.readyState !== WebSocket.OPEN) return;
         if (command.frame.op === OpCode.Heartbeat) heartbeatSentAt = performance.now();
-        ws.send(JSON.stringify(command.frame));
+        ws.send(serializeFrame(command.frame));
         return;
       }
       close(command.code, command.reason);
@@ -69,6 +70,14 @@ export function gatewaySocketActor(options: GatewaySocketOptions = {}) {
     }
 
     return () => close(1000, 'stopped');
+  });
+}
+
+/** JSON for the wire, with every `Secret` revealed (its own toJSON would say `[redacted]`). */
+export function serializeFrame(frame: unknown): string {
+  return JSON.stringify(frame, function reveal(this: Record<string, unknown>, key, value) {
+    const raw = this[key];
+    return raw instanceof Secret ? raw.reveal() : value;
   });
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OpCode } from '../../src/protocol/opcodes.js';
 import { QQGatewayError, QQInvalidSessionError } from '../../src/errors.js';
+import { serializeFrame } from '../../src/io/gateway-socket.js';
 import { createShardHarness } from './support/shard-harness.js';
 
 describe('shard machine: handshake', () => {
@@ -10,7 +11,8 @@ describe('shard machine: handshake', () => {
     expect(h.connection()).toEqual({ session: { ready: { heartbeat: 'waiting', stability: 'settling' } } });
     const identify = h.sentFrames()[0];
     expect(identify?.op).toBe(OpCode.Identify);
-    expect((identify?.d as { token: string }).token).toBe('QQBot token-1');
+    expect(String((identify?.d as { token: unknown }).token)).toBe('[redacted]');
+    expect(serializeFrame(identify)).toContain('"token":"QQBot token-1"');
     expect((identify?.d as { shard: number[] }).shard).toEqual([0, 1]);
     expect(h.actor.getSnapshot().context.sessionId).toBe('session-1');
   });
@@ -132,7 +134,7 @@ describe('shard machine: close-code policy', () => {
     expect(h.tokenRequests.at(-1)).toEqual({ forceRefresh: true });
     h.socket().push({ type: 'SOCKET.OPEN' });
     h.socket().push({ type: 'GATEWAY.HELLO', heartbeatInterval: 10_000 });
-    expect((h.sentFrames().at(-1)?.d as { token: string }).token).toBe('QQBot token-2');
+    expect(serializeFrame(h.sentFrames().at(-1))).toContain('"token":"QQBot token-2"');
   });
 
   it('4008 waits the rate-limit delay, then resumes', async () => {

@@ -1,0 +1,377 @@
+import type { Logger } from 'pino';
+import { BehaviorSubject, distinctUntilChanged, Observable, Subject } from 'rxjs';
+import { createActor, type AnyActorRef, type InspectionEvent, type Observer, type SnapshotFrom } from 'xstate';
+import type { BotActorRef, BotEmitted } from '../machines/bot.machine.js';
+import type { GatewayDiscoveryEmitted } from '../machines/gateway.machine.js';
+import { describeCause, type ShardActorRef, type ShardEmitted } from '../machines/shard.machine.js';
+import { SystemId } from '../machines/system-actors.js';
+import { waitForToken, type TokenActorRef, type TokenEmitted } from '../machines/token.machine.js';
+import { QQBotError, QQHandlerError } from './errors.js';
+import { IsolatedObservable } from './events/isolated.js';
+import { ofType } from './events/of-type.js';
+import { createDefaultLogger } from './log.js';
+import { resolveOptions, type BotOptions, type ResolvedOptions } from './options.js';
+import type { AnyQQEvent, EventOf, QQEventType } from './protocol/events.js';
+import { createBotLogic } from './runtime.js';
+import type { Secret } from './secret.js';
+import { botStatusOf, dotted, shardStateOf, tokenStatusOf, type BotState, type ShardState } from './state.js';
+
+/** A running QQ bot: its event streams, its state, and its lifecycle. */
+export interface Bot {
+  /** Every dispatch from every shard, in seq order per shard. Hot and shared. */
+  readonly events$: IsolatedObservable<AnyQQEvent>;
+  /** The bot's and each shard's state, current value first. */
+  readonly state$: Observable<BotState>;
+  /** Typed errors, fatal and recoverable (including exceptions thrown by subscribers). */
+  readonly errors$: Observable<QQBotError>;
+  /** The current state. */
+  readonly state: BotState;
+  /** The root XState actor, for inspection and advanced use. */
+  readonly actor: BotActorRef;
+  /**
+   * The events of the given type(s), with typed data.
+   *
+   * @example
+   * ```ts
+   * bot.on('C2C_MESSAGE_CREATE').subscribe((event) => console.log(event.data.author.user_openid, event.data.content));
+   * ```
+   */
+  on<K extends QQEventType>(...types: [K, ...K[]]): IsolatedObservable<EventOf<K>>;
+  /** Connects every shard. Resolves when all are READY; rejects with a typed error on a fatal one. */
+  start(): Promise<void>;
+  /** Closes every socket with 1000, cancels every timer, completes the streams. */
+  stop(): Promise<void>;
+  /** A valid access token (for REST calls), refreshed by the token machine. */
+  getAccessToken(options?: { forceRefresh?: boolean }): Promise<Secret>;
+}
+
+/**
+ * Creates a bot. Options are checked at once: a bad one throws `QQConfigError` naming it.
+ *
+ * @example
+ * ```ts
+ * import { createBot } from 'qq-bot-machine';
+ * const bot = createBot({ appId: process.env.QQ_BOT_APP_ID!, secret: process.env.QQ_BOT_SECRET!, intents: ['GROUP_AND_C2C_EVENT'] });
+ * bot.on('C2C_MESSAGE_CREATE').subscribe((event) => console.log(event.data.content));
+ * await bot.start();
+ * ```
+ */
+export function createBot(options: BotOptions): Bot {
+  const resolved = resolveOptions(options);
+  return new BotRuntime(resolved);
+}
+
+class BotRuntime implements Bot {
+  readonly actor: BotActorRef;
+  readonly events$: IsolatedObservable<AnyQQEvent>;
+  readonly state$: Observable<BotState>;
+  readonly errors$: Observable<QQBotError>;
+
+  readonly #options: ResolvedOptions;
+  readonly #logger: Logger;
+  readonly #events = new Subject<AnyQQEvent>();
+  readonly #errors = new Subject<QQBotError>();
+  readonly #state: BehaviorSubject<BotState>;
+  readonly #attached = new Set<string>();
+  readonly #shardStates = new Map<number, ShardState>();
+  readonly #shardLoggers = new Map<number, Logger>();
+  readonly #lastValues = new Map<string, string>();
+  readonly #reportedErrors = new WeakSet<object>();
+  readonly #byType = new Map<string, IsolatedObservable<AnyQQEvent>>();
+  #startPromise: Promise<void> | null = null;
+  #stopPromise: Promise<void> | null = null;
+
+  constructor(options: ResolvedOptions) {
+    this.#options = options;
+    this.#logger = options.logger ?? createDefaultLogger();
+    for (const warning of options.warnings) this.#logger.warn(warning);
+    const sink = (error: unknown, value: unknown) => this.#subscriberThrew(error, value);
+    this.events$ = new IsolatedObservable(this.#events.asObservable(), sink);
+    this.errors$ = new IsolatedObservable(this.#errors.asObservable(), (error) => {
+      this.#logger.error({ err: describeError(error) }, 'an errors$ subscriber threw');
+    });
+    this.#state = new BehaviorSubject<BotState>({ status: 'idle', token: 'none', shards: [] });
+    this.state$ = new IsolatedObservable(
+      this.#state.pipe(distinctUntilChanged((a, b) => stateKey(a) === stateKey(b))),
+      (error) => this.#subscriberThrew(error, undefined),
+    );
+
+    const logic = createBotLogic({
+      appId: options.appId,
+      secret: options.secret,
+      tokenUrl: options.tokenUrl,
+      apiBase: options.apiBase,
+      timing: options.timing,
+    });
+    this.actor = createActor(logic, {
+      systemId: SystemId.bot,
+      input: {
+        intents: options.intents,
+        shards: options.shards,
+        gatewayUrl: options.gatewayUrl,
+        maxSessionAgeMs: options.maxSessionAgeMs,
+      },
+      inspect: (event) => this.#inspect(event),
+    });
+    this.actor.on('*', (event) => this.#onBotEmitted(event as BotEmitted));
+    this.actor.subscribe({
+      next: (snapshot) => this.#onBotSnapshot(snapshot),
+      error: (error) => this.#report(asBotError(error), 'bot machine error'),
+      complete: () => this.#complete(),
+    });
+  }
+
+  get state(): BotState {
+    return this.#state.getValue();
+  }
+
+  on<K extends QQEventType>(...types: [K, ...K[]]): IsolatedObservable<EventOf<K>> {
+    const key = types.join(',');
+    let stream = this.#byType.get(key);
+    if (!stream) {
+      stream = this.events$.pipe(ofType(...(types as [string, ...string[]]))) as IsolatedObservable<AnyQQEvent>;
+      this.#byType.set(key, stream);
+    }
+    return stream as unknown as IsolatedObservable<EventOf<K>>;
+  }
+
+  start(): Promise<void> {
+    if (this.#startPromise) return this.#startPromise;
+    if (this.#stopPromise) return Promise.reject(new QQBotError('STOPPED', 'This bot was stopped; create a new one'));
+    this.#startPromise = new Promise<void>((resolve, reject) => {
+      const settle = (snapshot: SnapshotFrom<BotActorRef>): boolean => {
+        if (snapshot.matches({ active: 'running' })) {
+          resolve();
+          return true;
+        }
+        if (snapshot.matches('failed') || snapshot.status === 'error') {
+          reject(snapshot.context.error ?? new QQBotError('GATEWAY_CLOSED', 'The bot failed to start', { fatal: true }));
+          return true;
+        }
+        if (snapshot.matches('stopped') || snapshot.matches('stopping')) {
+          reject(new QQBotError('STOPPED', 'The bot was stopped before it was ready'));
+          return true;
+        }
+        return false;
+      };
+      const fatalDuringStart = this.#errors.subscribe((error) => {
+        if (error.fatal && this.state.status === 'starting') {
+          cleanup();
+          reject(error);
+        }
+      });
+      const subscription = this.actor.subscribe((snapshot) => {
+        if (settle(snapshot)) cleanup();
+      });
+      const cleanup = () => {
+        subscription.unsubscribe();
+        fatalDuringStart.unsubscribe();
+      };
+      this.actor.start();
+      this.actor.send({ type: 'START' });
+      if (settle(this.actor.getSnapshot())) cleanup();
+    });
+    return this.#startPromise;
+  }
+
+  stop(): Promise<void> {
+    if (this.#stopPromise) return this.#stopPromise;
+    this.#stopPromise = new Promise<void>((resolve) => {
+      const snapshot = this.actor.getSnapshot();
+      if (snapshot.status !== 'active') {
+        this.actor.stop();
+        this.#complete();
+        resolve();
+        return;
+      }
+      const subscription = this.actor.subscribe({
+        next: (next) => {
+          if (next.status !== 'active') finish();
+        },
+        complete: () => finish(),
+      });
+      const finish = () => {
+        subscription.unsubscribe();
+        this.actor.stop();
+        this.#complete();
+        resolve();
+      };
+      this.actor.send({ type: 'STOP' });
+      if (this.actor.getSnapshot().status !== 'active') finish();
+    });
+    return this.#stopPromise;
+  }
+
+  getAccessToken(options: { forceRefresh?: boolean } = {}): Promise<Secret> {
+    const token = this.actor.system.get(SystemId.token) as TokenActorRef | undefined;
+    if (!token) return Promise.reject(new QQBotError('STOPPED', 'The bot is not started'));
+    return waitForToken(token, options);
+  }
+
+  // ---- wiring machines to streams and logs -------------------------------------------------
+
+  #onBotSnapshot(snapshot: SnapshotFrom<BotActorRef>): void {
+    for (const [id, child] of Object.entries(snapshot.children)) {
+      if (!child || this.#attached.has(id)) continue;
+      this.#attached.add(id);
+      if (id.startsWith('shard-')) this.#attachShard(child as ShardActorRef);
+      else if (id === SystemId.token) this.#attachToken(child as TokenActorRef);
+      else if (id === 'gatewayDiscovery') this.#attachDiscovery(child as AnyActorRef);
+    }
+    this.#publishState();
+  }
+
+  #attachShard(shard: ShardActorRef): void {
+    const shardId = shard.getSnapshot().context.shardId;
+    const log = this.#logger.child({ shard: shardId });
+    this.#shardLoggers.set(shardId, log);
+    shard.on('*', (emitted) => this.#onShardEmitted(shardId, log, emitted as ShardEmitted));
+    shard.subscribe({
+      next: (snapshot) => {
+        this.#shardStates.set(shardId, shardStateOf(snapshot));
+        this.#publishState();
+      },
+      error: (error) => this.#report(asBotError(error), 'shard machine error', log),
+    });
+    this.#shardStates.set(shardId, shardStateOf(shard.getSnapshot()));
+  }
+
+  #onShardEmitted(shardId: number, log: Logger, emitted: ShardEmitted): void {
+    switch (emitted.type) {
+      case 'dispatch':
+        this.#events.next({
+          type: emitted.eventType,
+          id: emitted.id,
+          seq: emitted.seq,
+          shard: shardId,
+          data: emitted.data,
+          receivedAt: Date.now(),
+        } as AnyQQEvent);
+        return;
+      case 'shard.ready':
+        log.info({ sessionId: emitted.sessionId, user: emitted.user.username }, 'READY');
+        return;
+      case 'shard.resumed':
+        log.info({ sessionId: emitted.sessionId }, 'RESUMED');
+        return;
+      case 'shard.disconnected': {
+        const fatal = emitted.plan.step === 'fatal' || emitted.plan.step === 'fatal-bot';
+        const entry = {
+          cause: describeCause(emitted.cause),
+          ...(emitted.cause.kind === 'close' ? { closeCode: emitted.cause.code } : {}),
+          decision: emitted.plan.step,
+        };
+        if (fatal) log.error(entry, 'disconnected: giving up');
+        else log.warn(entry, `disconnected: will ${emitted.plan.step === 'resume' ? 'resume' : emitted.plan.step === 'identify' ? 'identify afresh' : emitted.plan.step}`);
+        return;
+      }
+      case 'shard.duplicate':
+        log.debug({ seq: emitted.seq, id: emitted.id }, 'dropped a duplicate dispatch');
+        return;
+      case 'shard.heartbeat':
+        log.trace({ latencyMs: emitted.latencyMs }, 'heartbeat ACK');
+        return;
+      case 'shard.error':
+        this.#report(emitted.error, emitted.error.fatal ? 'shard failed' : 'shard error', log);
+        return;
+    }
+  }
+
+  #attachToken(token: TokenActorRef): void {
+    const log = this.#logger.child({ machine: 'token' });
+    token.on('*', (emitted) => {
+      const event = emitted as TokenEmitted;
+      if (event.type === 'token.issued') log.info({ expiresInSeconds: event.expiresInSeconds, renewed: event.renewed }, 'access token issued');
+      else if (event.type === 'token.expired') log.warn('access token expired before a new one arrived');
+      else this.#report(event.error, 'token endpoint error', log);
+    });
+    token.subscribe({ next: () => this.#publishState(), error: () => {} });
+  }
+
+  #attachDiscovery(discovery: AnyActorRef): void {
+    const log = this.#logger.child({ machine: 'gatewayDiscovery' });
+    discovery.on('*', (emitted: GatewayDiscoveryEmitted) => this.#report(emitted.error, 'gateway discovery error', log));
+  }
+
+  #onBotEmitted(event: BotEmitted): void {
+    if (event.type === 'bot.gateway') {
+      this.#logger.info(
+        { url: event.gateway.url, source: event.gateway.source, shards: event.shardIds, shardCount: event.shardCount, sessionStartLimit: event.gateway.sessionStartLimit },
+        'gateway discovered',
+      );
+    } else {
+      this.#report(event.error, event.type === 'bot.failed' ? 'bot failed' : 'bot error');
+    }
+  }
+
+  #report(error: QQBotError, message: string, log: Logger = this.#logger): void {
+    if (this.#reportedErrors.has(error)) return;
+    this.#reportedErrors.add(error);
+    const entry = { err: describeError(error) };
+    if (error.fatal) log.error(entry, message);
+    else log.warn(entry, message);
+    if (!this.#errors.closed) this.#errors.next(error);
+  }
+
+  #subscriberThrew(error: unknown, value: unknown): void {
+    const eventType = typeof value === 'object' && value !== null ? String((value as { type?: unknown }).type ?? '') || undefined : undefined;
+    this.#report(new QQHandlerError(error, eventType), 'a subscriber threw');
+  }
+
+  #inspect(event: InspectionEvent): void {
+    if (event.type === '@xstate.snapshot' && this.#logger.isLevelEnabled('debug')) {
+      const actorId = (event.actorRef as unknown as { id: string }).id;
+      const value = (event.snapshot as { value?: unknown }).value;
+      if (value !== undefined) {
+        const now = actorId.startsWith('shard-') ? dotted((value as { connection?: unknown }).connection) : dotted(value);
+        const before = this.#lastValues.get(actorId);
+        if (before !== now) {
+          this.#lastValues.set(actorId, now);
+          this.#logger.debug({ machine: actorId, from: before ?? null, to: now, cause: event.event.type }, `${actorId}: ${before ?? '∅'} → ${now}`);
+        }
+      }
+    }
+    const user = this.#options.inspect;
+    if (!user) return;
+    try {
+      if (typeof user === 'function') user(event);
+      else (user as Observer<InspectionEvent>).next?.(event);
+    } catch (error) {
+      this.#logger.warn({ err: describeError(error) }, 'the inspect observer threw');
+    }
+  }
+
+  #publishState(): void {
+    if (this.#state.closed) return;
+    const snapshot = this.actor.getSnapshot();
+    const token = this.actor.system.get(SystemId.token) as TokenActorRef | undefined;
+    this.#state.next({
+      status: botStatusOf(snapshot),
+      token: tokenStatusOf(token?.getSnapshot()),
+      shards: [...this.#shardStates.values()].sort((a, b) => a.id - b.id),
+    });
+  }
+
+  #complete(): void {
+    if (this.#events.closed) return;
+    this.#publishState();
+    this.#events.complete();
+    this.#errors.complete();
+    this.#state.complete();
+  }
+}
+
+/** What makes two states worth a new emission: everything but the seq, which moves with every event. */
+function stateKey(state: BotState): string {
+  return JSON.stringify([state.status, state.token, state.shards.map((s) => ({ ...s, seq: null }))]);
+}
+
+function describeError(error: unknown): Record<string, unknown> {
+  if (error instanceof QQBotError) return { type: error.name, code: error.code, message: error.message, fatal: error.fatal };
+  if (error instanceof Error) return { type: error.name, message: error.message };
+  return { message: String(error) };
+}
+
+function asBotError(error: unknown): QQBotError {
+  return error instanceof QQBotError ? error : new QQBotError('PROTOCOL', error instanceof Error ? error.message : String(error), { cause: error });
+}

@@ -1,0 +1,67 @@
+import { Observable, type Observer, type OperatorFunction, type Subscription } from 'rxjs';
+
+/** Where a subscriber's exception goes instead of crashing the process. */
+export type SubscriberErrorSink = (error: unknown, value: unknown) => void;
+
+/**
+ * An Observable whose subscribers cannot hurt anyone: an exception thrown in `next` goes to the
+ * sink (the bot's `errors$` and log) instead of RxJS's asynchronous rethrow, which in Node would be
+ * an uncaught exception. The other subscribers, the stream and the connection carry on.
+ * `pipe()` keeps the isolation, so `bot.on('X').pipe(map(...)).subscribe(fn)` is covered too.
+ */
+export class IsolatedObservable<T> extends Observable<T> {
+  readonly #source: Observable<T>;
+  readonly #sink: SubscriberErrorSink;
+
+  constructor(source: Observable<T>, sink: SubscriberErrorSink) {
+    super((subscriber) => source.subscribe(subscriber));
+    this.#source = source;
+    this.#sink = sink;
+  }
+
+  override subscribe(observerOrNext?: Partial<Observer<T>> | ((value: T) => void) | null): Subscription {
+    const observer: Partial<Observer<T>> =
+      typeof observerOrNext === 'function' ? { next: observerOrNext } : (observerOrNext ?? {});
+    const sink = this.#sink;
+    return this.#source.subscribe({
+      next: (value) => {
+        try {
+          observer.next?.(value);
+        } catch (error) {
+          sink(error, value);
+        }
+      },
+      error: (error) => {
+        try {
+          observer.error?.(error);
+        } catch (thrown) {
+          sink(thrown, undefined);
+        }
+      },
+      complete: () => {
+        try {
+          observer.complete?.();
+        } catch (thrown) {
+          sink(thrown, undefined);
+        }
+      },
+    });
+  }
+
+  override pipe(): IsolatedObservable<T>;
+  override pipe<A>(op1: OperatorFunction<T, A>): IsolatedObservable<A>;
+  override pipe<A, B>(op1: OperatorFunction<T, A>, op2: OperatorFunction<A, B>): IsolatedObservable<B>;
+  override pipe<A, B, C>(op1: OperatorFunction<T, A>, op2: OperatorFunction<A, B>, op3: OperatorFunction<B, C>): IsolatedObservable<C>;
+  override pipe<A, B, C, D>(
+    op1: OperatorFunction<T, A>,
+    op2: OperatorFunction<A, B>,
+    op3: OperatorFunction<B, C>,
+    op4: OperatorFunction<C, D>,
+  ): IsolatedObservable<D>;
+  override pipe(...operations: OperatorFunction<unknown, unknown>[]): IsolatedObservable<unknown>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the overloads above carry the types
+  override pipe(...operations: any[]): any {
+    const piped = (this.#source as Observable<unknown>).pipe(...(operations as [OperatorFunction<unknown, unknown>]));
+    return new IsolatedObservable(piped, this.#sink);
+  }
+}

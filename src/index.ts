@@ -1,0 +1,34 @@
+/**
+ * qq-bot-machine: a QQ official bot runtime whose connection lifecycle is XState v5 machines and
+ * whose events are RxJS observables.
+ */
+export { createBot, type Bot } from './bot.js';
+export { resolveIntents, defaultIntents, platformEndpoints, type BotOptions, type InspectionObserver } from './options.js';
+export type { Timing } from './runtime.js';
+export type { BotState, BotStatus, ShardState } from './state.js';
+export { ofType } from './events/of-type.js';
+export { IsolatedObservable } from './events/isolated.js';
+export { recordInspection, toInspectionRecord, safeStringify, type InspectionRecorder, type InspectionRecord } from './inspect.js';
+export { createDefaultLogger, redactPaths } from './log.js';
+export { Secret } from './secret.js';
+export * from './errors.js';
+export * from './protocol/events.js';
+export {
+  intentTable,
+  intentNames,
+  intentNamesOf,
+  intentForEvent,
+  isIntentName,
+  knownIntentBits,
+  privateIntentBits,
+  basicIntentBits,
+  type IntentName,
+  type IntentInfo,
+} from './protocol/intents.js';
+export { closePolicy, closeCodeTable, type CloseAction, type ClosePolicy } from './protocol/close-codes.js';
+export { OpCode, type GatewayFrame } from './protocol/opcodes.js';
+export { botMachine, type ShardSelection } from '../machines/bot.machine.js';
+export { shardMachine, planReconnect } from '../machines/shard.machine.js';
+export { tokenMachine } from '../machines/token.machine.js';
+export { gatewayDiscoveryMachine, type GatewayInfo } from '../machines/gateway.machine.js';
+export { identifyThrottleMachine } from '../machines/identify-throttle.machine.js';

@@ -1,0 +1,196 @@
+import type { Logger } from 'pino';
+import type { InspectionEvent, Observer } from 'xstate';
+import type { ShardSelection } from '../machines/bot.machine.js';
+import { QQConfigError } from './errors.js';
+import { intentNames, intentTable, isIntentName, knownIntentBits, privateIntentBits, type IntentName } from './protocol/intents.js';
+import type { Timing } from './runtime.js';
+import { Secret } from './secret.js';
+
+/** Production and sandbox hosts (reference §1.1, §2.1). */
+export const platformEndpoints = {
+  tokenUrl: 'https://bots.qq.com/app/getAppAccessToken',
+  apiBase: 'https://api.sgroup.qq.com',
+  sandboxApiBase: 'https://sandbox.api.sgroup.qq.com',
+} as const;
+
+/** An XState inspection observer, or a plain callback. */
+export type InspectionObserver = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+
+export interface BotOptions {
+  /** The bot's AppID from the QQ bot console (a string of digits). */
+  appId: string;
+  /** The AppSecret. Kept in a `Secret`: never logged, never in an error or a snapshot. */
+  secret: string;
+  /** Intent names, or a bitmask (reference §6). Default: `['GROUP_AND_C2C_EVENT', 'PUBLIC_GUILD_MESSAGES']`. */
+  intents?: readonly IntentName[] | number;
+  /** Use the sandbox API host. */
+  sandbox?: boolean;
+  tokenUrl?: string;
+  apiBase?: string;
+  /** A fixed gateway URL skips `GET /gateway/bot`. */
+  gatewayUrl?: string;
+  /** `'auto'` (from `/gateway/bot`) or `{ total, ids }` to run a range of shards in this process. */
+  shards?: ShardSelection;
+  /** Default: a pino logger of our own at `info` with secrets redacted. */
+  logger?: Logger;
+  /** Passed to every actor (XState inspection API). Payloads never hold a secret. */
+  inspect?: InspectionObserver;
+  /** Delays of the machines in ms, for tests and tuning. */
+  timing?: Timing;
+  /** Identify afresh after this many ms even when resumes succeed (sessions reported to go silent after days). */
+  maxSessionAgeMs?: number;
+  /** Set for private-domain (私域) bots so private-only intents are accepted without a warning. */
+  privateBot?: boolean;
+}
+
+export interface ResolvedOptions {
+  appId: string;
+  secret: Secret;
+  intents: number;
+  tokenUrl: string;
+  apiBase: string;
+  gatewayUrl: string | null;
+  shards: ShardSelection;
+  logger: Logger | undefined;
+  inspect: InspectionObserver | undefined;
+  timing: Timing;
+  maxSessionAgeMs: number | null;
+  /** Warnings to log once the logger exists (e.g. private-only intents). */
+  warnings: string[];
+}
+
+export const defaultIntents: readonly IntentName[] = ['GROUP_AND_C2C_EVENT', 'PUBLIC_GUILD_MESSAGES'];
+
+/** Checks every option and fails fast with a `QQConfigError` naming the option. */
+export function resolveOptions(options: BotOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) throw new QQConfigError('options', 'createBot() needs an options object');
+  const warnings: string[] = [];
+  const appId = requireString(options.appId, 'appId');
+  if (!/^\d+$/.test(appId)) throw new QQConfigError('appId', `expected the numeric AppID from the bot console, got "${appId.slice(0, 40)}"`);
+  const secret = requireString(options.secret, 'secret');
+  const intents = resolveIntents(options.intents ?? defaultIntents);
+  if ((intents & privateIntentBits) !== 0 && !options.privateBot) {
+    const names = intentNames.filter((name) => (intentTable[name].bit & intents & privateIntentBits) !== 0);
+    warnings.push(
+      `Intents ${names.join(', ')} are for private-domain (私域) bots only; a public bot gets op 9 and cannot connect. ` +
+        'Pass privateBot: true to silence this warning.',
+    );
+  }
+  if (options.sandbox !== undefined && typeof options.sandbox !== 'boolean') throw new QQConfigError('sandbox', 'expected true or false');
+  const tokenUrl = optionalUrl(options.tokenUrl, 'tokenUrl', ['http:', 'https:']) ?? platformEndpoints.tokenUrl;
+  const apiBase =
+    optionalUrl(options.apiBase, 'apiBase', ['http:', 'https:']) ??
+    (options.sandbox ? platformEndpoints.sandboxApiBase : platformEndpoints.apiBase);
+  const gatewayUrl = optionalUrl(options.gatewayUrl, 'gatewayUrl', ['ws:', 'wss:']) ?? null;
+  const shards = resolveShards(options.shards ?? 'auto');
+  if (options.logger !== undefined && (typeof options.logger !== 'object' || typeof options.logger.child !== 'function')) {
+    throw new QQConfigError('logger', 'expected a pino logger (an object with child(), info(), …)');
+  }
+  if (options.inspect !== undefined && typeof options.inspect !== 'function' && typeof (options.inspect as Observer<InspectionEvent>).next !== 'function') {
+    throw new QQConfigError('inspect', 'expected an inspection observer ({ next(event) }) or a function');
+  }
+  if (options.timing !== undefined && (typeof options.timing !== 'object' || options.timing === null)) {
+    throw new QQConfigError('timing', 'expected an object of delays in milliseconds');
+  }
+  validateTiming(options.timing ?? {});
+  let maxSessionAgeMs: number | null = null;
+  if (options.maxSessionAgeMs !== undefined) {
+    if (typeof options.maxSessionAgeMs !== 'number' || !Number.isFinite(options.maxSessionAgeMs) || options.maxSessionAgeMs < 60_000) {
+      throw new QQConfigError('maxSessionAgeMs', 'expected a number of milliseconds, at least 60000');
+    }
+    maxSessionAgeMs = options.maxSessionAgeMs;
+  }
+  return {
+    appId,
+    secret: new Secret(secret),
+    intents,
+    tokenUrl,
+    apiBase,
+    gatewayUrl,
+    shards,
+    logger: options.logger,
+    inspect: options.inspect,
+    timing: options.timing ?? {},
+    maxSessionAgeMs,
+    warnings,
+  };
+}
+
+function requireString(value: unknown, option: string): string {
+  if (value === undefined || value === null || value === '') throw new QQConfigError(option, 'is required');
+  if (typeof value !== 'string') throw new QQConfigError(option, `expected a string, got ${typeof value}`);
+  if (value.trim() !== value) throw new QQConfigError(option, 'has leading or trailing white space');
+  return value;
+}
+
+export function resolveIntents(intents: readonly string[] | number): number {
+  if (typeof intents === 'number') {
+    if (!Number.isInteger(intents) || intents <= 0 || intents > 0xffffffff) {
+      throw new QQConfigError('intents', `expected a positive integer bitmask, got ${intents}`);
+    }
+    const unknownBits = (intents >>> 0) & ~knownIntentBits;
+    if (unknownBits !== 0) {
+      throw new QQConfigError('intents', `unknown intent bits 0x${(unknownBits >>> 0).toString(16)}; known names: ${intentNames.join(', ')}`);
+    }
+    return intents >>> 0;
+  }
+  if (!Array.isArray(intents) || intents.length === 0) {
+    throw new QQConfigError('intents', `expected a non-empty array of intent names or a bitmask; names: ${intentNames.join(', ')}`);
+  }
+  let mask = 0;
+  for (const name of intents) {
+    if (typeof name !== 'string' || !isIntentName(name)) {
+      const suggestion = typeof name === 'string' ? closestName(name) : undefined;
+      throw new QQConfigError(
+        'intents',
+        `unknown intent ${JSON.stringify(name)}${suggestion ? ` (did you mean ${suggestion}?)` : ''}; known: ${intentNames.join(', ')}`,
+      );
+    }
+    mask |= intentTable[name].bit;
+  }
+  return mask >>> 0;
+}
+
+function closestName(input: string): string | undefined {
+  const wanted = input.toUpperCase().replace(/[^A-Z]/g, '');
+  return intentNames.find((name) => name.replace(/_/g, '') === wanted) ?? intentNames.find((name) => name.replace(/_/g, '').startsWith(wanted.slice(0, 6)));
+}
+
+function optionalUrl(value: unknown, option: string, protocols: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new QQConfigError(option, `expected a URL string, got ${typeof value}`);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new QQConfigError(option, `"${value}" is not a valid URL`);
+  }
+  if (!protocols.includes(url.protocol)) throw new QQConfigError(option, `expected a ${protocols.join(' or ')} URL, got ${url.protocol}`);
+  return value;
+}
+
+function resolveShards(shards: unknown): ShardSelection {
+  if (shards === 'auto') return 'auto';
+  if (typeof shards !== 'object' || shards === null) throw new QQConfigError('shards', "expected 'auto' or { total, ids }");
+  const { total, ids } = shards as { total?: unknown; ids?: unknown };
+  if (typeof total !== 'number' || !Number.isInteger(total) || total < 1) throw new QQConfigError('shards', 'total must be a positive integer');
+  if (!Array.isArray(ids) || ids.length === 0) throw new QQConfigError('shards', 'ids must be a non-empty array of shard ids');
+  for (const id of ids) {
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= total) {
+      throw new QQConfigError('shards', `shard id ${String(id)} is not an integer in [0, ${total - 1}]`);
+    }
+  }
+  if (new Set(ids).size !== ids.length) throw new QQConfigError('shards', 'ids contains duplicates');
+  return { total, ids: [...(ids as number[])] };
+}
+
+function validateTiming(timing: Timing): void {
+  for (const [group, delays] of Object.entries(timing)) {
+    if (typeof delays !== 'object' || delays === null) throw new QQConfigError(`timing.${group}`, 'expected an object');
+    for (const [name, value] of Object.entries(delays as Record<string, unknown>)) {
+      if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
+        throw new QQConfigError(`timing.${group}.${name}`, 'expected a non-negative number of milliseconds');
+      }
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import type { SnapshotFrom } from 'xstate';
+import type { botMachine } from '../machines/bot.machine.js';
+import type { shardMachine } from '../machines/shard.machine.js';
+import { describeCause } from '../machines/shard.machine.js';
+import type { tokenMachine } from '../machines/token.machine.js';
+
+export type BotStatus = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
+
+/** One shard as dashboards and health checks see it. */
+export interface ShardState {
+  id: number;
+  /** The connection region's state, dotted: `session.ready`, `backoff`, `failed` … */
+  state: string;
+  ready: boolean;
+  sessionId: string | null;
+  seq: number | null;
+  heartbeatLatencyMs: number | null;
+  reconnects: number;
+  lastDisconnect: string | null;
+  error: string | null;
+}
+
+export interface BotState {
+  status: BotStatus;
+  /** The token machine: `live` while a valid token is held. */
+  token: 'none' | 'live' | 'expired' | 'failed' | 'stopped';
+  shards: ShardState[];
+}
+
+export function botStatusOf(snapshot: SnapshotFrom<typeof botMachine>): BotStatus {
+  if (snapshot.matches('idle')) return 'idle';
+  if (snapshot.matches({ active: 'running' })) return 'running';
+  if (snapshot.matches('active')) return 'starting';
+  if (snapshot.matches('stopping')) return 'stopping';
+  if (snapshot.matches('failed')) return 'failed';
+  return 'stopped';
+}
+
+export function tokenStatusOf(snapshot: SnapshotFrom<typeof tokenMachine> | undefined): BotState['token'] {
+  if (!snapshot) return 'none';
+  if (snapshot.matches('failed')) return 'failed';
+  if (snapshot.matches('stopped') || snapshot.status === 'stopped') return 'stopped';
+  if (snapshot.matches({ active: { lifetime: 'live' } })) return 'live';
+  if (snapshot.matches({ active: { lifetime: 'expired' } })) return 'expired';
+  return 'none';
+}
+
+export function shardStateOf(snapshot: SnapshotFrom<typeof shardMachine>): ShardState {
+  const { context } = snapshot;
+  const connection = (snapshot.value as { connection: unknown }).connection;
+  const state = dotted(connection);
+  return {
+    id: context.shardId,
+    state,
+    ready: state.startsWith('session.ready'),
+    sessionId: context.sessionId,
+    seq: context.seq,
+    heartbeatLatencyMs: context.heartbeatLatencyMs === null ? null : Math.round(context.heartbeatLatencyMs * 100) / 100,
+    reconnects: context.reconnects,
+    lastDisconnect: context.lastCause ? describeCause(context.lastCause) : null,
+    error: context.error?.message ?? null,
+  };
+}
+
+/** `{ session: { ready: { heartbeat: 'waiting', … } } }` → `session.ready` (parallel regions dropped). */
+export function dotted(value: unknown): string {
+  const parts: string[] = [];
+  let current = value;
+  while (typeof current === 'object' && current !== null) {
+    const keys = Object.keys(current);
+    const key = keys[0];
+    if (key === undefined || keys.length > 1) break;
+    parts.push(key);
+    current = (current as Record<string, unknown>)[key];
+  }
+  if (typeof current === 'string') parts.push(current);
+  return parts.join('.');
+}
