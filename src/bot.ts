@@ -74,6 +74,7 @@ class BotRuntime implements Bot {
   readonly #state: BehaviorSubject<BotState>;
   readonly #attached = new Set<string>();
   readonly #shardStates = new Map<number, ShardState>();
+  readonly #shards = new Map<number, ShardActorRef>();
   readonly #shardLoggers = new Map<number, Logger>();
   readonly #lastValues = new Map<string, string>();
   readonly #reportedErrors = new WeakSet<object>();
@@ -112,6 +113,7 @@ class BotRuntime implements Bot {
         maxSessionAgeMs: options.maxSessionAgeMs,
       },
       inspect: (event) => this.#inspect(event),
+      ...(options.clock ? { clock: options.clock } : {}),
     });
     this.actor.on('*', (event) => this.#onBotEmitted(event as BotEmitted));
     this.actor.subscribe({
@@ -218,11 +220,15 @@ class BotRuntime implements Bot {
       else if (id === SystemId.token) this.#attachToken(child as TokenActorRef);
       else if (id === 'gatewayDiscovery') this.#attachDiscovery(child as AnyActorRef);
     }
+    // A shard's own notification can reach the bot before the shard's observers hear of it, so
+    // every bot step re-reads the shards.
+    for (const [shardId, shard] of this.#shards) this.#shardStates.set(shardId, shardStateOf(shard.getSnapshot()));
     this.#publishState();
   }
 
   #attachShard(shard: ShardActorRef): void {
     const shardId = shard.getSnapshot().context.shardId;
+    this.#shards.set(shardId, shard);
     const log = this.#logger.child({ shard: shardId });
     this.#shardLoggers.set(shardId, log);
     shard.on('*', (emitted) => this.#onShardEmitted(shardId, log, emitted as ShardEmitted));
@@ -232,6 +238,11 @@ class BotRuntime implements Bot {
         this.#publishState();
       },
       error: (error) => this.#report(asBotError(error), 'shard machine error', log),
+      // A shard in a final state completes without another `next`: publish its last snapshot.
+      complete: () => {
+        this.#shardStates.set(shardId, shardStateOf(shard.getSnapshot()));
+        this.#publishState();
+      },
     });
     this.#shardStates.set(shardId, shardStateOf(shard.getSnapshot()));
   }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { InspectionEvent, Observer } from 'xstate';
+import type { ActorOptions, AnyActorLogic, InspectionEvent, Observer } from 'xstate';
 import type { ShardSelection } from '../machines/bot.machine.js';
 import { QQConfigError } from './errors.js';
 import { intentNames, intentTable, isIntentName, knownIntentBits, privateIntentBits, type IntentName } from './protocol/intents.js';
@@ -7,6 +7,9 @@ import type { Timing } from './runtime.js';
 import { Secret } from './secret.js';
 
 /** Production and sandbox hosts (reference §1.1, §2.1). */
+/** XState's clock interface (not exported by name from xstate's entry point). */
+export type Clock = NonNullable<ActorOptions<AnyActorLogic>['clock']>;
+
 export const platformEndpoints = {
   tokenUrl: 'https://bots.qq.com/app/getAppAccessToken',
   apiBase: 'https://api.sgroup.qq.com',
@@ -39,6 +42,11 @@ export interface BotOptions {
   timing?: Timing;
   /** Identify afresh after this many ms even when resumes succeed (sessions reported to go silent after days). */
   maxSessionAgeMs?: number;
+  /**
+   * The clock of every machine timer (XState `Clock`). For tests: pass a `SimulatedClock` to move
+   * time by hand. Default: real time.
+   */
+  clock?: Clock;
   /** Set for private-domain (私域) bots so private-only intents are accepted without a warning. */
   privateBot?: boolean;
 }
@@ -55,6 +63,7 @@ export interface ResolvedOptions {
   inspect: InspectionObserver | undefined;
   timing: Timing;
   maxSessionAgeMs: number | null;
+  clock: Clock | undefined;
   /** Warnings to log once the logger exists (e.g. private-only intents). */
   warnings: string[];
 }
@@ -112,8 +121,18 @@ export function resolveOptions(options: BotOptions): ResolvedOptions {
     inspect: options.inspect,
     timing: options.timing ?? {},
     maxSessionAgeMs,
+    clock: resolveClock(options.clock),
     warnings,
   };
+}
+
+function resolveClock(clock: unknown): Clock | undefined {
+  if (clock === undefined) return undefined;
+  const candidate = clock as Partial<Clock>;
+  if (typeof candidate.setTimeout !== 'function' || typeof candidate.clearTimeout !== 'function') {
+    throw new QQConfigError('clock', 'expected an XState clock with setTimeout() and clearTimeout() (e.g. new SimulatedClock())');
+  }
+  return clock as Clock;
 }
 
 function requireString(value: unknown, option: string): string {
