@@ -180,7 +180,7 @@ class BotRuntime implements Bot {
     if (this.#stopPromise) return this.#stopPromise;
     this.#stopPromise = new Promise<void>((resolve) => {
       const snapshot = this.actor.getSnapshot();
-      if (snapshot.status !== 'active') {
+      if (!this.#startPromise || snapshot.status !== 'active') {
         this.actor.stop();
         this.#complete();
         resolve();

@@ -1,0 +1,492 @@
+/**
+ * The emulator: one node:http server for the token endpoint, REST and the WebSocket gateway, plus the
+ * observation and fault-injection surface tests use. Start it with `startEmulator()`.
+ */
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { closeCodeTable } from '../protocol/close-codes.js';
+import { knownIntentBits, privateIntentBits } from '../protocol/intents.js';
+import { OpCode, type GatewayFrame } from '../protocol/opcodes.js';
+import { createAuthorizer, type AuthResult, type Authorizer } from './auth.js';
+import { Gateway } from './gateway/gateway.js';
+import { SessionStore } from './gateway/sessions.js';
+import { discoveryRoutes } from './gateway-discovery.js';
+import { HttpFaultQueue } from './http-faults.js';
+import type { RouteEmulator } from './http-router.js';
+import { createHttpPipeline } from './http-server.js';
+import { inboundRecordFor, InboundRegistry } from './inbound.js';
+import { malformedFrame, type MalformedFrameKind } from './malformed-frames.js';
+import { Observer, type WaitOptions } from './observer.js';
+import {
+  c2cMessagePayload,
+  directMessagePayload,
+  friendAddPayload,
+  groupAddRobotPayload,
+  groupAtMessagePayload,
+  guildAtMessagePayload,
+  interactionPayload,
+  type C2cMessageOptions,
+  type DirectMessageOptions,
+  type FriendAddOptions,
+  type GroupAddRobotOptions,
+  type GroupAtMessageOptions,
+  type GuildAtMessageOptions,
+  type InteractionOptions,
+  type PayloadContext,
+} from './payloads.js';
+import { restRoutes } from './rest/index.js';
+import { SessionStartLimit } from './session-limit.js';
+import { TOKEN_PATH } from './token-endpoint.js';
+import { TokenStore, type IssuedToken } from './token-store.js';
+import type {
+  CloseRecord,
+  ConnectionRecord,
+  ConnectionTarget,
+  DispatchOptions,
+  DispatchResult,
+  EmulatorOptions,
+  EmulatorStats,
+  HttpFaultKind,
+  HttpFaultOptions,
+  HttpRequestRecord,
+  SessionRecord,
+} from './types.js';
+
+/** What a payload helper returns: the dispatch result plus the message id and the payload it sent. */
+export interface InjectedEvent extends DispatchResult {
+  /** `d.id` where the event has one (messages: the id a passive reply's `msg_id` names; interactions: the interaction id). */
+  msgId: string | undefined;
+  data: Record<string, unknown>;
+}
+
+export interface FrameWaitOptions extends WaitOptions {
+  /** Connection id. Default: the newest connection (re-read while waiting). */
+  connection?: number;
+  /** 'client' (frames the client sent, default) or 'server' (frames the emulator sent). */
+  from?: 'client' | 'server';
+  /** Only frames with this `t`. */
+  t?: string;
+  /** Resolve on the nth matching frame (1-based). Default 1. */
+  nth?: number;
+}
+
+export const DEFAULT_BOT_USER = { id: '6158788878435714165', username: 'emulator-bot' } as const;
+
+/** Default entitlement: every known intent bit except the private-domain (私域) ones (reference §6.2). */
+export const DEFAULT_ENTITLED_INTENTS = (knownIntentBits & ~privateIntentBits) >>> 0;
+
+const TIMED_OUT_REASON = 'Session timed out';
+
+export class Emulator implements RouteEmulator {
+  readonly appId: string;
+  readonly botUser: { readonly id: string; readonly username: string };
+  /** `http://host:port`. */
+  readonly url: string;
+  /** Full URL of `POST /app/getAppAccessToken`. */
+  readonly tokenUrl: string;
+  /** REST base URL (same server). */
+  readonly apiBase: string;
+  /** `ws://host:port/websocket`. */
+  readonly gatewayUrl: string;
+  readonly port: number;
+  /** Every HTTP request, newest last. */
+  readonly requests: HttpRequestRecord[];
+  /** Every WebSocket connection, newest last. */
+  readonly connections: readonly ConnectionRecord[];
+  /** Every gateway session by session id. */
+  readonly sessions: ReadonlyMap<string, SessionRecord>;
+  readonly stats: EmulatorStats;
+  /** Inbound messages and events, for passive-reply lookups. */
+  readonly inbound: InboundRegistry;
+
+  readonly #now: () => number;
+  readonly #server: Server;
+  readonly #observer: Observer;
+  readonly #gateway: Gateway;
+  readonly #tokens: TokenStore;
+  readonly #authorize: Authorizer;
+  readonly #tokenFaults: HttpFaultQueue;
+  readonly #gatewayFaults: HttpFaultQueue;
+  readonly #pending: Set<ServerResponse>;
+  #closing: Promise<void> | undefined;
+
+  /** Use `startEmulator()`; the constructor expects a listening server. */
+  constructor(parts: {
+    options: EmulatorOptions;
+    server: Server;
+    observer: Observer;
+    gateway: Gateway;
+    tokens: TokenStore;
+    authorize: Authorizer;
+    tokenFaults: HttpFaultQueue;
+    gatewayFaults: HttpFaultQueue;
+    pending: Set<ServerResponse>;
+    stats: EmulatorStats;
+    inbound: InboundRegistry;
+    sessions: SessionStore;
+    requests: HttpRequestRecord[];
+  }) {
+    const { options, server } = parts;
+    this.appId = options.appId;
+    this.botUser = options.botUser ?? DEFAULT_BOT_USER;
+    this.#now = options.now ?? Date.now;
+    this.#server = server;
+    this.#observer = parts.observer;
+    this.#gateway = parts.gateway;
+    this.#tokens = parts.tokens;
+    this.#authorize = parts.authorize;
+    this.#tokenFaults = parts.tokenFaults;
+    this.#gatewayFaults = parts.gatewayFaults;
+    this.#pending = parts.pending;
+    this.stats = parts.stats;
+    this.inbound = parts.inbound;
+    this.requests = parts.requests;
+    this.connections = parts.gateway.records;
+    this.sessions = parts.sessions.all;
+    const address = server.address() as AddressInfo;
+    this.port = address.port;
+    const host = urlHost(options.host ?? '127.0.0.1');
+    this.url = `http://${host}:${this.port}`;
+    this.apiBase = this.url;
+    this.tokenUrl = `${this.url}${TOKEN_PATH}`;
+    this.gatewayUrl = `ws://${host}:${this.port}/websocket`;
+  }
+
+  /** The emulator clock (ms). */
+  now(): number {
+    return this.#now();
+  }
+
+  /** Checks an `Authorization` value (`QQBot <token>`) exactly as the REST endpoints do. */
+  authorize(headerValue: string | undefined): AuthResult {
+    return this.#authorize(headerValue);
+  }
+
+  /** Every access token issued so far (value, issuedAt, expiresAt). */
+  get tokens(): readonly IssuedToken[] {
+    return this.#tokens.all();
+  }
+
+  // ---- waiting -------------------------------------------------------------------------------------------
+
+  /** Resolves with the first truthy value of `check`, evaluated now and after every observed change. */
+  waitFor<T>(check: () => T | undefined | null | false, options?: WaitOptions): Promise<T> {
+    return this.#observer.waitFor(check, options);
+  }
+
+  /** The next WebSocket connection opened after this call. */
+  nextConnection(options: WaitOptions = {}): Promise<ConnectionRecord> {
+    const seen = this.connections.length;
+    return this.waitFor(() => this.connections[seen], { description: 'a new connection', ...options });
+  }
+
+  /** The nth frame with `op` on a connection (default: the newest connection, frames the client sent). */
+  waitForFrame(op: number, options: FrameWaitOptions = {}): Promise<GatewayFrame> {
+    const { connection, from = 'client', t, nth = 1, ...wait } = options;
+    return this.waitFor(
+      () => {
+        const record = connection === undefined ? this.connections.at(-1) : this.connections.find((c) => c.id === connection);
+        if (!record) return undefined;
+        const frames = (from === 'client' ? record.received : record.sent).filter((f) => f.op === op && (t === undefined || f.t === t));
+        return frames[nth - 1];
+      },
+      { description: `frame op ${op}${t ? ` ${t}` : ''} from ${from}`, ...wait },
+    );
+  }
+
+  /** The session of `shard` once it has a live socket past READY or RESUMED (resolves at once if it already has). */
+  waitForReady(shard = 0, options: WaitOptions = {}): Promise<SessionRecord> {
+    return this.waitFor(
+      () => {
+        const session = [...this.sessions.values()].reverse().find((s) => s.shard[0] === shard && s.resumable);
+        if (!session || session.connectionId === undefined) return undefined;
+        return this.connections.find((c) => c.id === session.connectionId && !c.closed) ? session : undefined;
+      },
+      { description: `shard ${shard} ready`, ...options },
+    );
+  }
+
+  /** The close record of a connection (default: the newest) once it has closed. */
+  waitForClose(connection?: number, options: WaitOptions = {}): Promise<CloseRecord> {
+    return this.waitFor(
+      () => (connection === undefined ? this.connections.at(-1) : this.connections.find((c) => c.id === connection))?.closed,
+      { description: `connection ${connection ?? 'newest'} to close`, ...options },
+    );
+  }
+
+  // ---- gateway faults ------------------------------------------------------------------------------------
+
+  /** Closes live connections with `code` (default reason from the close-code table; 4009 "Session timed out"). Returns how many. */
+  closeSession(code: number, options: ConnectionTarget & { reason?: string } = {}): number {
+    const reason = options.reason ?? (code === 4009 ? TIMED_OUT_REASON : closeCodeTable[code]?.reason ?? '');
+    const targets = this.#gateway.select(options);
+    for (const connection of targets) connection.closeWith(code, reason);
+    return targets.length;
+  }
+
+  /** Destroys the TCP socket without a close frame; the client sees 1006. Sessions stay resumable. */
+  dropConnection(target?: ConnectionTarget): number {
+    const targets = this.#gateway.select(target);
+    for (const connection of targets) connection.drop();
+    return targets.length;
+  }
+
+  /** op 7 Reconnect. */
+  sendReconnect(target?: ConnectionTarget): number {
+    return this.#gateway.sendReconnect(target);
+  }
+
+  /** op 9 with `d: resumable`. `false` also invalidates the sessions (a resume then gets 4006). */
+  sendInvalidSession(resumable: boolean, target?: ConnectionTarget): number {
+    return this.#gateway.sendInvalidSession(resumable, target);
+  }
+
+  /** A server-sent op 1 (reference §7: the client should heartbeat at once). */
+  sendHeartbeatRequest(target?: ConnectionTarget): number {
+    return this.#gateway.sendFrame({ op: OpCode.Heartbeat, d: null }, target);
+  }
+
+  /** Stop ACKing heartbeats: on the targeted connections, or (no target) everywhere including future connections. */
+  suspendHeartbeatAcks(target?: ConnectionTarget): void {
+    if (target === undefined) this.#gateway.context.flags.acksSuspended = true;
+    else for (const connection of this.#gateway.select(target)) connection.acksSuspended = true;
+  }
+
+  /** Undo `suspendHeartbeatAcks` (no target: everywhere). */
+  resumeHeartbeatAcks(target?: ConnectionTarget): void {
+    if (target === undefined) this.#gateway.context.flags.acksSuspended = false;
+    for (const connection of this.#gateway.select(target)) connection.acksSuspended = false;
+  }
+
+  /**
+   * Half-open connection: the emulator stops sending anything (no ACKs, no dispatches) and ignores the client,
+   * but keeps the socket open. Dispatches keep buffering in the session for a later resume.
+   */
+  zombie(target?: ConnectionTarget): number {
+    const targets = this.#gateway.select(target);
+    for (const connection of targets) connection.zombie = true;
+    return targets.length;
+  }
+
+  /** Sends raw bytes as one WebSocket frame (text unless `binary`). Not recorded in `sent`. */
+  sendRaw(data: string | Buffer, options: ConnectionTarget & { binary?: boolean } = {}): number {
+    const targets = this.#gateway.select(options);
+    for (const connection of targets) connection.sendRaw(data, options.binary ?? Buffer.isBuffer(data));
+    return targets.length;
+  }
+
+  /** Sends one malformed frame of the given kind. */
+  sendMalformed(kind: MalformedFrameKind, target: ConnectionTarget = {}): number {
+    const { data, binary } = malformedFrame(kind);
+    return this.sendRaw(data, { ...target, binary });
+  }
+
+  /** New connections get no Hello until `releaseHello()`. */
+  holdHello(): void {
+    this.#gateway.holdHello();
+  }
+
+  releaseHello(): void {
+    this.#gateway.releaseHello();
+  }
+
+  /** Accepted Identify/Resume get no READY/RESUMED until `releaseReady()`. */
+  holdReady(): void {
+    this.#gateway.holdReady();
+  }
+
+  releaseReady(): void {
+    this.#gateway.releaseReady();
+  }
+
+  // ---- HTTP faults ---------------------------------------------------------------------------------------
+
+  /** The next `count` token requests fail with `kind`. */
+  failTokenEndpoint(count: number, kind: HttpFaultKind, options?: HttpFaultOptions): void {
+    this.#tokenFaults.add(count, kind, options);
+  }
+
+  /** The next `count` requests to `/gateway` or `/gateway/bot` fail with `kind`. */
+  failGatewayEndpoint(count: number, kind: HttpFaultKind, options?: HttpFaultOptions): void {
+    this.#gatewayFaults.add(count, kind, options);
+  }
+
+  /** Every token issued so far expires now; the next token request issues a new one. */
+  expireTokens(): void {
+    this.#tokens.expireAll();
+  }
+
+  // ---- events --------------------------------------------------------------------------------------------
+
+  /** Pushes an event to the bot (see `Gateway.dispatch` for routing) and records it in `inbound`. */
+  dispatch(type: string, data: unknown, options: DispatchOptions = {}): DispatchResult {
+    const result = this.#gateway.dispatch(type, data, options);
+    const record = inboundRecordFor(type, result.id, data, this.#now());
+    if (record) this.inbound.add(record);
+    return result;
+  }
+
+  /** Pushes the event to every current session (one per shard). */
+  broadcast(type: string, data: unknown): DispatchResult[] {
+    const shards = [...new Set([...this.sessions.values()].filter((s) => s.resumable).map((s) => s.shard[0]))];
+    return shards.map((shard) => this.dispatch(type, data, { shard }));
+  }
+
+  /** A user's private (C2C) message. */
+  c2cMessage(options: C2cMessageOptions): InjectedEvent {
+    return this.#inject('C2C_MESSAGE_CREATE', c2cMessagePayload(options, this.#payloadContext()));
+  }
+
+  /** A group message that @-mentions the bot. */
+  groupAtMessage(options: GroupAtMessageOptions): InjectedEvent {
+    return this.#inject('GROUP_AT_MESSAGE_CREATE', groupAtMessagePayload(options, this.#payloadContext()));
+  }
+
+  /** A guild channel message that @-mentions the bot. */
+  guildAtMessage(options: GuildAtMessageOptions): InjectedEvent {
+    return this.#inject('AT_MESSAGE_CREATE', guildAtMessagePayload(options, this.#payloadContext()));
+  }
+
+  /** A guild direct message. */
+  directMessage(options: DirectMessageOptions): InjectedEvent {
+    return this.#inject('DIRECT_MESSAGE_CREATE', directMessagePayload(options, this.#payloadContext()));
+  }
+
+  /** A button click (INTERACTION_CREATE type 11). */
+  interaction(options: InteractionOptions): InjectedEvent {
+    return this.#inject('INTERACTION_CREATE', interactionPayload(options, this.#payloadContext()));
+  }
+
+  /** A user adds the bot as a friend. */
+  friendAdd(options: FriendAddOptions = {}): InjectedEvent {
+    return this.#inject('FRIEND_ADD', friendAddPayload(options, this.#payloadContext()));
+  }
+
+  /** The bot is added to a group. */
+  groupAddRobot(options: GroupAddRobotOptions = {}): InjectedEvent {
+    return this.#inject('GROUP_ADD_ROBOT', groupAddRobotPayload(options, this.#payloadContext()));
+  }
+
+  /** Closes every socket and the server. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#tokenFaults.clear();
+    this.#gatewayFaults.clear();
+    await this.#gateway.close();
+    for (const res of this.#pending) res.destroy();
+    this.#pending.clear();
+    await new Promise<void>((resolve) => {
+      this.#server.close(() => resolve());
+      this.#server.closeAllConnections();
+    });
+    this.#observer.close();
+  }
+
+  #inject(type: string, data: Record<string, unknown>): InjectedEvent {
+    const result = this.dispatch(type, data);
+    return { ...result, msgId: typeof data.id === 'string' ? data.id : undefined, data };
+  }
+
+  #payloadContext(): PayloadContext {
+    return { now: this.#now(), appId: this.appId, botUser: this.botUser };
+  }
+}
+
+function validateOptions(options: EmulatorOptions): void {
+  if (typeof options?.appId !== 'string' || options.appId === '') throw new TypeError('startEmulator: appId is required');
+  if (typeof options.secret !== 'string' || options.secret === '') throw new TypeError('startEmulator: secret is required');
+  const positive = { heartbeatInterval: options.heartbeatInterval, tokenTtl: options.tokenTtl, shards: options.shards, replayBufferSize: options.replayBufferSize };
+  for (const [name, value] of Object.entries(positive)) {
+    if (value !== undefined && (!Number.isFinite(value) || value <= 0)) throw new RangeError(`startEmulator: ${name} must be a positive number, got ${value}`);
+  }
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Starts an emulator of the QQ open platform on real sockets (default 127.0.0.1, a free port).
+ * Resolves once it is listening.
+ */
+export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
+  validateOptions(options);
+  const now = options.now ?? Date.now;
+  const log = options.log ?? (() => undefined);
+  const observer = new Observer();
+  const stats: EmulatorStats = { identifies: 0, resumes: 0, heartbeats: 0, expiredTokenUses: 0, tokensIssued: 0, dispatched: 0 };
+  const tokens = new TokenStore(options.tokenTtl ?? 7200, now, () => {
+    stats.tokensIssued += 1;
+    log('token: issued a new access token');
+  });
+  const authorize = createAuthorizer({ tokens, appId: options.appId, acceptLegacyToken: options.acceptLegacyToken ?? false, stats });
+  const limit = new SessionStartLimit(options.sessionStartLimit ?? {}, now);
+  const sessions = new SessionStore(options.replayBufferSize ?? 10_000);
+  const inbound = new InboundRegistry();
+  const botUser = options.botUser ?? DEFAULT_BOT_USER;
+  const shards = options.shards ?? 1;
+  const gateway = new Gateway({
+    now,
+    observer,
+    stats,
+    authorize,
+    limit,
+    sessions,
+    heartbeatInterval: options.heartbeatInterval ?? 45_000,
+    configuredShards: shards,
+    entitledIntents: options.entitledIntents ?? DEFAULT_ENTITLED_INTENTS,
+    botUser,
+    log,
+    flags: { helloHeld: false, readyHeld: false, acksSuspended: false },
+  });
+  const tokenFaults = new HttpFaultQueue();
+  const gatewayFaults = new HttpFaultQueue();
+  const pending = new Set<ServerResponse>();
+  const requests: HttpRequestRecord[] = [];
+  // The route emulator is the Emulator itself, which exists only after listen(); routes reach it through this.
+  let emulator: Emulator | undefined;
+  const routeEmulator: RouteEmulator = {
+    appId: options.appId,
+    botUser,
+    now,
+    inbound,
+    dispatch: (type, data, dispatchOptions) => {
+      if (!emulator) throw new Error('emulator not started');
+      return emulator.dispatch(type, data, dispatchOptions);
+    },
+  };
+  const server = createServer(
+    createHttpPipeline({
+      now,
+      requests,
+      observer,
+      authorize,
+      tokenEndpoint: { appId: options.appId, secret: options.secret, tokens },
+      tokenFaults,
+      gatewayFaults,
+      routes: [...discoveryRoutes({ gatewayUrl: () => emulator?.gatewayUrl ?? '', shards, limit }), ...restRoutes()],
+      inbound,
+      routeEmulator,
+      pending,
+      log,
+    }),
+  );
+  server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
+  server.on('clientError', (_error, socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  emulator = new Emulator({ options, server, observer, gateway, tokens, authorize, tokenFaults, gatewayFaults, pending, stats, inbound, sessions, requests });
+  log(`emulator: listening on ${emulator.url}`);
+  return emulator;
+}
