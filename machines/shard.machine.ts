@@ -5,7 +5,7 @@ import { gatewayToken, OpCode, type ReadyData } from '../src/protocol/opcodes.js
 import { Secret } from '../src/secret.js';
 import { maxTimerMs, reconnectDelayMs } from './backoff.js';
 import { RecentIds } from './recent-ids.js';
-import type { SocketCommand, SocketEvent, SocketInput } from './shard.events.js';
+import type { DispatchFrame, SocketCommand, SocketEvent, SocketInput } from './shard.events.js';
 import { SystemId } from './system-actors.js';
 import type { AcquireTokenInput } from './token.machine.js';
 
@@ -93,17 +93,15 @@ export type ShardEvent =
   | { type: 'SESSION.EXPIRED' }
   | { type: 'SHARD.ENDED' };
 
-export interface ShardDispatch {
+/** Dispatches delivered to subscribers, in order, duplicates already removed. */
+export interface ShardDispatches {
   type: 'dispatch';
   shard: number;
-  eventType: string;
-  seq: number | null;
-  id: string | null;
-  data: unknown;
+  dispatches: DispatchFrame[];
 }
 
 export type ShardEmitted =
-  | ShardDispatch
+  | ShardDispatches
   | { type: 'shard.ready'; shard: number; sessionId: string; user: ReadyData['user'] }
   | { type: 'shard.resumed'; shard: number; sessionId: string }
   | { type: 'shard.disconnected'; shard: number; cause: DisconnectCause; plan: ReconnectPlan }
@@ -205,11 +203,6 @@ export const shardMachine = setup({
   },
   guards: {
     canResume: ({ context }) => context.sessionId !== null && context.seq !== null,
-    isDuplicate: ({ context, event }) => {
-      const { seq, id } = event as Extract<ShardEvent, { type: 'GATEWAY.DISPATCH' }>;
-      if (seq !== null && context.seq !== null && seq <= context.seq) return true;
-      return id !== null && context.recentEventIds.has(id);
-    },
     identifyKeepsBeingRejected: ({ context }) => context.identifyRejections + 1 >= maxIdentifyRejections,
     planIsFatal: ({ context }) => context.plan?.step === 'fatal' || context.plan?.step === 'fatal-bot',
     planIsRateLimited: ({ context }) => context.plan?.step === 'rate-limited',
@@ -268,22 +261,26 @@ export const shardMachine = setup({
       const stopped: ShardReport = { type: 'SHARD.STOPPED', shardId: context.shardId };
       if (bot) enqueue.sendTo(bot, stopped);
     }),
-    deliverDispatch: enqueueActions(({ context, event, enqueue }) => {
-      const dispatch = event as Extract<ShardEvent, { type: 'GATEWAY.DISPATCH' }>;
-      if (dispatch.id !== null) context.recentEventIds.add(dispatch.id);
-      if (dispatch.seq !== null) enqueue.assign({ seq: dispatch.seq });
-      enqueue.emit({
-        type: 'dispatch',
-        shard: context.shardId,
-        eventType: dispatch.eventType,
-        seq: dispatch.seq,
-        id: dispatch.id,
-        data: dispatch.data,
-      });
-    }),
-    reportDuplicate: emit(({ context, event }) => {
-      const dispatch = event as Extract<ShardEvent, { type: 'GATEWAY.DISPATCH' }>;
-      return { type: 'shard.duplicate' as const, shard: context.shardId, seq: dispatch.seq, id: dispatch.id };
+    /**
+     * Delivers a batch in order. A dispatch whose `s` is not above the last seen is a resume replay
+     * of something already delivered; an id seen recently is a platform redelivery: both dropped.
+     */
+    deliverDispatches: enqueueActions(({ context, event, enqueue }) => {
+      const { dispatches } = event as Extract<ShardEvent, { type: 'GATEWAY.DISPATCH' }>;
+      let seq = context.seq;
+      const fresh: DispatchFrame[] = [];
+      for (const dispatch of dispatches) {
+        const replayed = dispatch.seq !== null && seq !== null && dispatch.seq <= seq;
+        if (replayed || (dispatch.id !== null && context.recentEventIds.has(dispatch.id))) {
+          enqueue.emit({ type: 'shard.duplicate', shard: context.shardId, seq: dispatch.seq, id: dispatch.id });
+          continue;
+        }
+        if (dispatch.id !== null) context.recentEventIds.add(dispatch.id);
+        if (dispatch.seq !== null) seq = dispatch.seq;
+        fresh.push(dispatch);
+      }
+      if (seq !== context.seq) enqueue.assign({ seq });
+      if (fresh.length > 0) enqueue.emit({ type: 'dispatch', shard: context.shardId, dispatches: fresh });
     }),
     reportProtocolError: emit(({ context, event }) => ({
       type: 'shard.error' as const,
@@ -467,7 +464,7 @@ export const shardMachine = setup({
             'SOCKET.CLOSED': { target: 'disconnected', actions: 'recordClose' },
             'GATEWAY.RECONNECT': { target: 'disconnected', actions: 'recordReconnectRequest' },
             'GATEWAY.INVALID_SESSION': { target: 'disconnected', actions: 'recordInvalidSession' },
-            'GATEWAY.DISPATCH': [{ guard: 'isDuplicate', actions: 'reportDuplicate' }, { actions: 'deliverDispatch' }],
+            'GATEWAY.DISPATCH': { actions: 'deliverDispatches' },
             'GATEWAY.MALFORMED': { actions: 'reportProtocolError' },
           },
           initial: 'connecting',

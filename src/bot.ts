@@ -112,7 +112,8 @@ class BotRuntime implements Bot {
         gatewayUrl: options.gatewayUrl,
         maxSessionAgeMs: options.maxSessionAgeMs,
       },
-      inspect: (event) => this.#inspect(event),
+      // Inspection allocates an event per microstep; only pay for it when someone looks.
+      ...(options.inspect || this.#logger.isLevelEnabled('debug') ? { inspect: (event: InspectionEvent) => this.#inspect(event) } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
     });
     this.actor.on('*', (event) => this.#onBotEmitted(event as BotEmitted));
@@ -124,7 +125,9 @@ class BotRuntime implements Bot {
   }
 
   get state(): BotState {
-    return this.#state.getValue();
+    const state = this.#state.getValue();
+    // seq is read live: state$ does not emit for it.
+    return { ...state, shards: state.shards.map((shard) => ({ ...shard, seq: this.#shards.get(shard.id)?.getSnapshot().context.seq ?? shard.seq })) };
   }
 
   on<K extends QQEventType>(...types: [K, ...K[]]): IsolatedObservable<EventOf<K>> {
@@ -231,9 +234,18 @@ class BotRuntime implements Bot {
     this.#shards.set(shardId, shard);
     const log = this.#logger.child({ shard: shardId });
     this.#shardLoggers.set(shardId, log);
-    shard.on('*', (emitted) => this.#onShardEmitted(shardId, log, emitted as ShardEmitted));
+    shard.on('*', (emitted) => {
+      const event = emitted as ShardEmitted;
+      // The hot path (every dispatch) builds no logger; other lines carry the shard's state.
+      if (event.type === 'dispatch') this.#onShardEmitted(shardId, log, event);
+      else this.#onShardEmitted(shardId, log.child({ state: this.#shardStates.get(shardId)?.state ?? null }), event);
+    });
+    let previous = shard.getSnapshot();
     shard.subscribe({
       next: (snapshot) => {
+        // Every dispatch moves the shard's seq; only other changes are worth a new state.
+        if (!shardChanged(previous, snapshot)) return;
+        previous = snapshot;
         this.#shardStates.set(shardId, shardStateOf(snapshot));
         this.#publishState();
       },
@@ -249,16 +261,20 @@ class BotRuntime implements Bot {
 
   #onShardEmitted(shardId: number, log: Logger, emitted: ShardEmitted): void {
     switch (emitted.type) {
-      case 'dispatch':
-        this.#events.next({
-          type: emitted.eventType,
-          id: emitted.id,
-          seq: emitted.seq,
-          shard: shardId,
-          data: emitted.data,
-          receivedAt: Date.now(),
-        } as AnyQQEvent);
+      case 'dispatch': {
+        const receivedAt = Date.now();
+        for (const dispatch of emitted.dispatches) {
+          this.#events.next({
+            type: dispatch.eventType,
+            id: dispatch.id,
+            seq: dispatch.seq,
+            shard: shardId,
+            data: dispatch.data,
+            receivedAt,
+          } as AnyQQEvent);
+        }
         return;
+      }
       case 'shard.ready':
         log.info({ sessionId: emitted.sessionId, user: emitted.user.username }, 'READY');
         return;
@@ -338,7 +354,9 @@ class BotRuntime implements Bot {
         const before = this.#lastValues.get(actorId);
         if (before !== now) {
           this.#lastValues.set(actorId, now);
-          this.#logger.debug({ machine: actorId, from: before ?? null, to: now, cause: event.event.type }, `${actorId}: ${before ?? '∅'} → ${now}`);
+          const shardId = actorId.startsWith('shard-') ? Number(actorId.slice('shard-'.length)) : undefined;
+          const log = (shardId !== undefined ? this.#shardLoggers.get(shardId) : undefined) ?? this.#logger;
+          log.debug({ machine: actorId, from: before ?? null, to: now, state: now, cause: event.event.type }, `${actorId}: ${before ?? '∅'} → ${now}`);
         }
       }
     }
@@ -370,6 +388,19 @@ class BotRuntime implements Bot {
     this.#errors.complete();
     this.#state.complete();
   }
+}
+
+function shardChanged(before: SnapshotFrom<ShardActorRef>, after: SnapshotFrom<ShardActorRef>): boolean {
+  if (before.value !== after.value || before.status !== after.status) return true;
+  const a = before.context;
+  const b = after.context;
+  return (
+    a.sessionId !== b.sessionId ||
+    a.heartbeatLatencyMs !== b.heartbeatLatencyMs ||
+    a.reconnects !== b.reconnects ||
+    a.error !== b.error ||
+    a.lastCause !== b.lastCause
+  );
 }
 
 /** What makes two states worth a new emission: everything but the seq, which moves with every event. */

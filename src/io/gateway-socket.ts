@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws';
 import { fromCallback } from 'xstate';
-import type { SocketCommand, SocketEvent, SocketInput } from '../../machines/shard.events.js';
+import type { DispatchFrame, SocketCommand, SocketEvent, SocketInput } from '../../machines/shard.events.js';
 import { QQProtocolError } from '../errors.js';
 import { Secret } from '../secret.js';
 import { OpCode } from '../protocol/opcodes.js';
@@ -25,6 +25,13 @@ export function gatewaySocketActor(options: GatewaySocketOptions = {}) {
 
   return fromCallback<SocketCommand, SocketInput, SocketEvent>(({ input, sendBack, receive }) => {
     let heartbeatSentAt: number | null = null;
+    let pending: DispatchFrame[] = [];
+    const flush = (): void => {
+      if (pending.length === 0) return;
+      const dispatches = pending;
+      pending = [];
+      sendBack({ type: 'GATEWAY.DISPATCH', dispatches });
+    };
     let closed = false;
     const ws = create(input.url);
 
@@ -38,6 +45,13 @@ export function gatewaySocketActor(options: GatewaySocketOptions = {}) {
         return;
       }
       const event = decodeFrame(data.toString(), input.shardId);
+      if (event.type === 'GATEWAY.DISPATCH') {
+        // Batch the dispatches of one socket read; flushed after it, or before any other frame.
+        if (pending.length === 0) queueMicrotask(flush);
+        pending.push(...event.dispatches);
+        return;
+      }
+      flush();
       if (event.type === 'GATEWAY.HEARTBEAT_ACK' && heartbeatSentAt !== null) {
         sendBack({ type: 'GATEWAY.HEARTBEAT_ACK', latencyMs: performance.now() - heartbeatSentAt });
         heartbeatSentAt = null;
@@ -46,6 +60,7 @@ export function gatewaySocketActor(options: GatewaySocketOptions = {}) {
       sendBack(event);
     });
     ws.on('close', (code, reason) => {
+      flush();
       closed = true;
       sendBack({ type: 'SOCKET.CLOSED', code, reason: reason.toString() });
     });

@@ -26,7 +26,7 @@ describe('event streams', () => {
     expect(events[2]?.data).toEqual({ hello: 'world' });
     const [mine] = await c2c;
     expect(mine).toMatchObject({ type: 'C2C_MESSAGE_CREATE', id: c2cSent.id, shard: 0, seq: 2 });
-    expect(mine?.data.author.user_openid).toBe(c2cSent.data.author.user_openid);
+    expect(mine?.data.author.user_openid).toBe((c2cSent.data as { author: { user_openid: string } }).author.user_openid);
   });
 
   it('ofType() filters several types at once', async () => {
