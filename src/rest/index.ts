@@ -1,0 +1,23 @@
+/**
+ * The typed QQ REST client and the passive-reply rules (reference §2, §9). See docs/rest.md.
+ */
+export { createRestClient, type RestClient, type RestClientOptions, type RecallOptions } from './client.js';
+export { restDefaults, type RestLogger, type HttpMethod } from './api-request.js';
+export { QQApiError, QQMessageAuditError, QQReplyRuleError, type ApiErrorDetails, type ReplyRule, type ReplyRuleDetails } from './errors.js';
+export { platformCodeTable, describePlatformCode, tokenExpiredCodes, messageAuditCodes, type PlatformCodeInfo } from './error-codes.js';
+export { retryDefaults, isRetrySafe } from './retry-policy.js';
+export { toMessageBody, toChannelMessageBody, toMediaUploadBody } from './message-body.js';
+export * from './message-types.js';
+export { replyRules, acceptsEventId, type ReplyScene, type SceneReplyRule } from './reply-rules.js';
+export {
+  createReply,
+  createReplyContext,
+  formatDuration,
+  type Reply,
+  type ReplyBody,
+  type ReplyMedia,
+  type ReplyContext,
+  type ReplyContextOptions,
+  type PassiveReplyFields,
+  type ReplyAllowance,
+} from './reply.js';
