@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { BehaviorSubject, distinctUntilChanged, Observable, Subject } from 'rxjs';
+import { BehaviorSubject, distinctUntilChanged, filter, Observable, Subject } from 'rxjs';
 import { createActor, type AnyActorRef, type InspectionEvent, type Observer, type SnapshotFrom } from 'xstate';
 import type { BotActorRef, BotEmitted } from '../machines/bot.machine.js';
 import type { GatewayDiscoveryEmitted } from '../machines/gateway.machine.js';
@@ -8,10 +8,12 @@ import { SystemId } from '../machines/system-actors.js';
 import { waitForToken, type TokenActorRef, type TokenEmitted } from '../machines/token.machine.js';
 import { QQBotError, QQHandlerError } from './errors.js';
 import { IsolatedObservable } from './events/isolated.js';
-import { ofType } from './events/of-type.js';
 import { createDefaultLogger } from './log.js';
 import { resolveOptions, type BotOptions, type ResolvedOptions } from './options.js';
-import type { AnyQQEvent, EventOf, QQEventType } from './protocol/events.js';
+import { DeliveredEvent, type ReplyServices } from './events/bot-event.js';
+import type { AnyBotEvent, BotEvent } from './events/types.js';
+import type { QQEventType } from './protocol/events.js';
+import { createRestClient, type RestClient } from './rest/client.js';
 import { createBotLogic } from './runtime.js';
 import type { Secret } from './secret.js';
 import { botStatusOf, dotted, shardStateOf, tokenStatusOf, type BotState, type ShardState } from './state.js';
@@ -19,7 +21,9 @@ import { botStatusOf, dotted, shardStateOf, tokenStatusOf, type BotState, type S
 /** A running QQ bot: its event streams, its state, and its lifecycle. */
 export interface Bot {
   /** Every dispatch from every shard, in seq order per shard. Hot and shared. */
-  readonly events$: IsolatedObservable<AnyQQEvent>;
+  readonly events$: IsolatedObservable<AnyBotEvent>;
+  /** The typed REST client (auth from the token machine). See docs/rest.md. */
+  readonly api: RestClient;
   /** The bot's and each shard's state, current value first. */
   readonly state$: Observable<BotState>;
   /** Typed errors, fatal and recoverable (including exceptions thrown by subscribers). */
@@ -36,7 +40,7 @@ export interface Bot {
    * bot.on('C2C_MESSAGE_CREATE').subscribe((event) => console.log(event.data.author.user_openid, event.data.content));
    * ```
    */
-  on<K extends QQEventType>(...types: [K, ...K[]]): IsolatedObservable<EventOf<K>>;
+  on<K extends QQEventType>(...types: [K, ...K[]]): IsolatedObservable<BotEvent<K>>;
   /** Connects every shard. Resolves when all are READY; rejects with a typed error on a fatal one. */
   start(): Promise<void>;
   /** Closes every socket with 1000, cancels every timer, completes the streams. */
@@ -63,13 +67,14 @@ export function createBot(options: BotOptions): Bot {
 
 class BotRuntime implements Bot {
   readonly actor: BotActorRef;
-  readonly events$: IsolatedObservable<AnyQQEvent>;
+  readonly events$: IsolatedObservable<AnyBotEvent>;
   readonly state$: Observable<BotState>;
   readonly errors$: Observable<QQBotError>;
+  readonly api: RestClient;
 
   readonly #options: ResolvedOptions;
   readonly #logger: Logger;
-  readonly #events = new Subject<AnyQQEvent>();
+  readonly #events = new Subject<AnyBotEvent>();
   readonly #errors = new Subject<QQBotError>();
   readonly #state: BehaviorSubject<BotState>;
   readonly #attached = new Set<string>();
@@ -78,7 +83,8 @@ class BotRuntime implements Bot {
   readonly #shardLoggers = new Map<number, Logger>();
   readonly #lastValues = new Map<string, string>();
   readonly #reportedErrors = new WeakSet<object>();
-  readonly #byType = new Map<string, IsolatedObservable<AnyQQEvent>>();
+  readonly #byType = new Map<string, IsolatedObservable<AnyBotEvent>>();
+  readonly #replyServices: ReplyServices;
   #startPromise: Promise<void> | null = null;
   #stopPromise: Promise<void> | null = null;
 
@@ -96,6 +102,15 @@ class BotRuntime implements Bot {
       this.#state.pipe(distinctUntilChanged((a, b) => stateKey(a) === stateKey(b))),
       (error) => this.#subscriberThrew(error, undefined),
     );
+
+    this.api = createRestClient({
+      apiBase: options.apiBase,
+      appId: options.appId,
+      getToken: (request) => this.getAccessToken(request),
+      logger: this.#logger.child({ component: 'rest' }),
+      ...(options.timing.http?.restMs !== undefined ? { timeoutMs: options.timing.http.restMs } : {}),
+    });
+    this.#replyServices = { api: this.api, now: () => Date.now() };
 
     const logic = createBotLogic({
       appId: options.appId,
@@ -130,14 +145,15 @@ class BotRuntime implements Bot {
     return { ...state, shards: state.shards.map((shard) => ({ ...shard, seq: this.#shards.get(shard.id)?.getSnapshot().context.seq ?? shard.seq })) };
   }
 
-  on<K extends QQEventType>(...types: [K, ...K[]]): IsolatedObservable<EventOf<K>> {
+  on<K extends QQEventType>(...types: [K, ...K[]]): IsolatedObservable<BotEvent<K>> {
     const key = types.join(',');
     let stream = this.#byType.get(key);
     if (!stream) {
-      stream = this.events$.pipe(ofType(...(types as [string, ...string[]]))) as IsolatedObservable<AnyQQEvent>;
+      const wanted = new Set<string>(types);
+      stream = this.events$.pipe(filter((event) => wanted.has(event.type)));
       this.#byType.set(key, stream);
     }
-    return stream as unknown as IsolatedObservable<EventOf<K>>;
+    return stream as unknown as IsolatedObservable<BotEvent<K>>;
   }
 
   start(): Promise<void> {
@@ -261,20 +277,13 @@ class BotRuntime implements Bot {
 
   #onShardEmitted(shardId: number, log: Logger, emitted: ShardEmitted): void {
     switch (emitted.type) {
-      case 'dispatch': {
-        const receivedAt = Date.now();
+      case 'dispatch':
         for (const dispatch of emitted.dispatches) {
-          this.#events.next({
-            type: dispatch.eventType,
-            id: dispatch.id,
-            seq: dispatch.seq,
-            shard: shardId,
-            data: dispatch.data,
-            receivedAt,
-          } as AnyQQEvent);
+          this.#events.next(
+            new DeliveredEvent(dispatch.eventType, dispatch.id, dispatch.seq, shardId, dispatch.data, this.#replyServices) as unknown as AnyBotEvent,
+          );
         }
         return;
-      }
       case 'shard.ready':
         log.info({ sessionId: emitted.sessionId, user: emitted.user.username }, 'READY');
         return;

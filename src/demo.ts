@@ -3,7 +3,7 @@ import type { Subscription } from 'rxjs';
 import { createBot, type Bot } from './bot.js';
 import { startEmulator, type Emulator } from './emulator/index.js';
 import type { QQBotError } from './errors.js';
-import type { AnyQQEvent } from './protocol/events.js';
+import type { AnyBotEvent } from './events/types.js';
 import type { BotState } from './state.js';
 
 /**
@@ -95,7 +95,7 @@ function watchBot(bot: Bot, print: (line: string) => void) {
         }
       }
     }),
-    bot.events$.subscribe((event: AnyQQEvent) => {
+    bot.events$.subscribe((event: AnyBotEvent) => {
       const key = event.id ?? `${event.shard}:${event.seq}`;
       received.set(key, (received.get(key) ?? 0) + 1);
       print(`  ← ${event.type} ${describe(event)}`);
@@ -105,7 +105,7 @@ function watchBot(bot: Bot, print: (line: string) => void) {
   return { received, stop: () => subscriptions.forEach((s) => s.unsubscribe()) };
 }
 
-function describe(event: AnyQQEvent): string {
+function describe(event: AnyBotEvent): string {
   const data = event.data as { content?: string; author?: { user_openid?: string; member_openid?: string; username?: string } };
   const who = data.author?.user_openid ?? data.author?.member_openid ?? data.author?.username ?? '';
   return data.content !== undefined ? `${who.slice(0, 8)}: "${data.content.trim()}"` : '';

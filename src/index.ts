@@ -3,6 +3,9 @@
  * whose events are RxJS observables.
  */
 export { createBot, type Bot } from './bot.js';
+export type { AnyBotEvent, BotEvent, KnownBotEvent, UnknownBotEvent, Replyable, Acknowledgeable, ReplyableEvents } from './events/types.js';
+export { replyableEventTypes } from './events/reply-target.js';
+export * from './rest/index.js';
 export { resolveIntents, defaultIntents, platformEndpoints, type BotOptions, type InspectionObserver } from './options.js';
 export type { Timing } from './runtime.js';
 export type { BotState, BotStatus, ShardState } from './state.js';
@@ -13,6 +16,8 @@ export { createDefaultLogger, redactPaths } from './log.js';
 export { Secret } from './secret.js';
 export * from './errors.js';
 export * from './protocol/events.js';
+// Both the event map and the REST client name a guild message; they describe the same object.
+export type { GuildMessage } from './protocol/events.js';
 export {
   intentTable,
   intentNames,

@@ -33,7 +33,7 @@ export interface Timing {
   identify?: Partial<Record<'IDENTIFY_WINDOW' | 'SESSION_LIMIT_RESET', number>>;
   bot?: Partial<Record<'STOP_TIMEOUT', number>>;
   /** HTTP timeouts. */
-  http?: { tokenMs?: number; gatewayMs?: number };
+  http?: { tokenMs?: number; gatewayMs?: number; restMs?: number };
 }
 
 export interface RuntimeEndpoints {

@@ -34,7 +34,7 @@ import {
   type InteractionOptions,
   type PayloadContext,
 } from './payloads.js';
-import { restRoutes } from './rest/index.js';
+import { createRestEmulator, type RestState } from './rest/index.js';
 import { SessionStartLimit } from './session-limit.js';
 import { TOKEN_PATH } from './token-endpoint.js';
 import { TokenStore, type IssuedToken } from './token-store.js';
@@ -51,6 +51,7 @@ import type {
   HttpRequestRecord,
   SessionRecord,
 } from './types.js';
+import { EmulatorWebhook, type WebhookModeOptions } from './webhook/index.js';
 
 /** What a payload helper returns: the dispatch result plus the message id and the payload it sent. */
 export interface InjectedEvent extends DispatchResult {
@@ -98,6 +99,10 @@ export class Emulator implements RouteEmulator {
   readonly stats: EmulatorStats;
   /** Inbound messages and events, for passive-reply lookups. */
   readonly inbound: InboundRegistry;
+  /** Webhook mode: signs and POSTs events to a callback URL (docs/webhook.md). */
+  readonly webhook: EmulatorWebhook;
+  /** What the bot sent, uploaded, recalled and acknowledged over REST (docs/emulator.md "REST endpoints"). */
+  readonly rest: RestState;
 
   readonly #now: () => number;
   readonly #server: Server;
@@ -112,7 +117,7 @@ export class Emulator implements RouteEmulator {
 
   /** Use `startEmulator()`; the constructor expects a listening server. */
   constructor(parts: {
-    options: EmulatorOptions;
+    options: EmulatorOptions & { webhook?: WebhookModeOptions };
     server: Server;
     observer: Observer;
     gateway: Gateway;
@@ -125,6 +130,7 @@ export class Emulator implements RouteEmulator {
     inbound: InboundRegistry;
     sessions: SessionStore;
     requests: HttpRequestRecord[];
+    rest: RestState;
   }) {
     const { options, server } = parts;
     this.appId = options.appId;
@@ -141,6 +147,7 @@ export class Emulator implements RouteEmulator {
     this.stats = parts.stats;
     this.inbound = parts.inbound;
     this.requests = parts.requests;
+    this.rest = parts.rest;
     this.connections = parts.gateway.records;
     this.sessions = parts.sessions.all;
     const address = server.address() as AddressInfo;
@@ -150,6 +157,15 @@ export class Emulator implements RouteEmulator {
     this.apiBase = this.url;
     this.tokenUrl = `${this.url}${TOKEN_PATH}`;
     this.gatewayUrl = `ws://${host}:${this.port}/websocket`;
+    this.webhook = new EmulatorWebhook({
+      appId: options.appId,
+      secret: options.secret,
+      now: this.#now,
+      inbound: this.inbound,
+      botUser: this.botUser,
+      log: options.log ?? (() => undefined),
+      ...(options.webhook ? { options: options.webhook } : {}),
+    });
   }
 
   /** The emulator clock (ms). */
@@ -415,7 +431,7 @@ function urlHost(host: string): string {
  * Starts an emulator of the QQ open platform on real sockets (default 127.0.0.1, a free port).
  * Resolves once it is listening.
  */
-export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
+export async function startEmulator(options: EmulatorOptions & { webhook?: WebhookModeOptions }): Promise<Emulator> {
   validateOptions(options);
   const now = options.now ?? Date.now;
   const log = options.log ?? (() => undefined);
@@ -461,6 +477,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       return emulator.dispatch(type, data, dispatchOptions);
     },
   };
+  const rest = createRestEmulator(options.rest);
   const server = createServer(
     createHttpPipeline({
       now,
@@ -470,7 +487,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       tokenEndpoint: { appId: options.appId, secret: options.secret, tokens },
       tokenFaults,
       gatewayFaults,
-      routes: [...discoveryRoutes({ gatewayUrl: () => emulator?.gatewayUrl ?? '', shards, limit }), ...restRoutes()],
+      routes: [...discoveryRoutes({ gatewayUrl: () => emulator?.gatewayUrl ?? '', shards, limit }), ...rest.routes],
       inbound,
       routeEmulator,
       pending,
@@ -486,7 +503,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       resolve();
     });
   });
-  emulator = new Emulator({ options, server, observer, gateway, tokens, authorize, tokenFaults, gatewayFaults, pending, stats, inbound, sessions, requests });
+  emulator = new Emulator({ options, server, observer, gateway, tokens, authorize, tokenFaults, gatewayFaults, pending, stats, inbound, sessions, requests, rest: rest.state });
   log(`emulator: listening on ${emulator.url}`);
   return emulator;
 }

@@ -30,3 +30,5 @@ export type { IssuedToken } from './token-store.js';
 export { guildShard } from './gateway/shard-routing.js';
 export { runEmulatorCli } from './cli.js';
 export * from './payloads.js';
+export { createRestEmulator, RestState, restErrors } from './rest/index.js';
+export type { RestEmulatorOptions, SentMessage, UploadRecord, RecallRecord, InteractionAck, DmSession, RejectedRequest } from './rest/index.js';

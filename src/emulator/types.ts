@@ -1,6 +1,7 @@
 /** Options and the observable records of the emulator. All records are plain objects, newest last. */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { GatewayFrame } from '../protocol/opcodes.js';
+import type { RestEmulatorOptions } from './rest/index.js';
 
 export interface SessionStartLimitOptions {
   /** Sessions per 24 h. Default 1000 (every sample, reference §3.2). */
@@ -37,6 +38,8 @@ export interface EmulatorOptions {
   replayBufferSize?: number;
   /** The bot user READY announces. Default `{ id: '6158788878435714165', username: 'emulator-bot' }`. */
   botUser?: { id: string; username: string };
+  /** REST endpoint options (active messages, file_info ttl, bot avatar). */
+  rest?: RestEmulatorOptions;
   /** Receives one line per notable emulator event (never a secret or token). Default: silent. */
   log?: (line: string) => void;
 }

@@ -6,6 +6,7 @@ import { createDefaultLogger } from '../../src/log.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import type { EmulatorOptions } from '../../src/emulator/index.js';
 import type { BotState } from '../../src/state.js';
+import type { IsolatedObservable } from '../../src/events/isolated.js';
 
 export const appId = '102000001';
 export const secret = 'emulator-secret-0123456789';
@@ -78,6 +79,6 @@ export function waitForState(bot: Bot, predicate: (state: BotState) => boolean):
   return firstValueFrom(bot.state$.pipe(filter(predicate)));
 }
 
-export function collect<T>(source: Observable<T>, count: number): Promise<T[]> {
-  return firstValueFrom(source.pipe(take(count), toArray()));
+export function collect<T>(source: Observable<T> | IsolatedObservable<T>, count: number): Promise<T[]> {
+  return firstValueFrom((source as Observable<T>).pipe(take(count), toArray()));
 }
