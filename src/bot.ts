@@ -6,7 +6,9 @@ import type { GatewayDiscoveryEmitted } from '../machines/gateway.machine.js';
 import { describeCause, type ShardActorRef, type ShardEmitted } from '../machines/shard.machine.js';
 import { SystemId } from '../machines/system-actors.js';
 import { waitForToken, type TokenActorRef, type TokenEmitted } from '../machines/token.machine.js';
-import { QQBotError, QQHandlerError } from './errors.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { QQBotError, QQConfigError, QQHandlerError } from './errors.js';
+import { WebhookTransport } from './webhook/bot-transport.js';
 import { IsolatedObservable } from './events/isolated.js';
 import { createDefaultLogger } from './log.js';
 import { resolveOptions, type BotOptions, type ResolvedOptions } from './options.js';
@@ -47,6 +49,27 @@ export interface Bot {
   stop(): Promise<void>;
   /** A valid access token (for REST calls), refreshed by the token machine. */
   getAccessToken(options?: { forceRefresh?: boolean }): Promise<Secret>;
+  /** Webhook transport only: the URL of the bot's own callback server (null when mounted elsewhere). */
+  readonly webhook: { readonly url: string | null } | null;
+}
+
+const webhookTransports = new WeakMap<Bot, WebhookTransport>();
+
+/**
+ * The webhook request listener of a bot created with `transport: 'webhook'`, for mounting in an
+ * existing server (node:http, Express, Fastify, Koa; see docs/webhook.md).
+ *
+ * @example
+ * ```ts
+ * const bot = createBot({ appId, secret, transport: 'webhook' });
+ * http.createServer(createWebhookHandler(bot)).listen(8080);
+ * await bot.start();
+ * ```
+ */
+export function createWebhookHandler(bot: Bot): (req: IncomingMessage, res: ServerResponse) => void {
+  const transport = webhookTransports.get(bot);
+  if (!transport) throw new QQConfigError('transport', "createWebhookHandler() needs a bot created with transport: 'webhook'");
+  return (req, res) => transport.receiver.handle(req, res);
 }
 
 /**
@@ -85,6 +108,8 @@ class BotRuntime implements Bot {
   readonly #reportedErrors = new WeakSet<object>();
   readonly #byType = new Map<string, IsolatedObservable<AnyBotEvent>>();
   readonly #replyServices: ReplyServices;
+  readonly #webhook: WebhookTransport | null = null;
+  #webhookStatus: BotState['status'] = 'idle';
   #startPromise: Promise<void> | null = null;
   #stopPromise: Promise<void> | null = null;
 
@@ -111,6 +136,14 @@ class BotRuntime implements Bot {
       ...(options.timing.http?.restMs !== undefined ? { timeoutMs: options.timing.http.restMs } : {}),
     });
     this.#replyServices = { api: this.api, now: () => Date.now() };
+
+    if (options.transport === 'webhook') {
+      this.#webhook = new WebhookTransport(options, this.#logger, {
+        onEvent: (event) => this.#events.next(new DeliveredEvent(event.type, event.id, null, 0, event.data, this.#replyServices) as unknown as AnyBotEvent),
+        onError: (error) => this.#report(error, 'webhook error'),
+      });
+      webhookTransports.set(this, this.#webhook);
+    }
 
     const logic = createBotLogic({
       appId: options.appId,
@@ -156,9 +189,27 @@ class BotRuntime implements Bot {
     return stream as unknown as IsolatedObservable<BotEvent<K>>;
   }
 
+  get webhook(): { readonly url: string | null } | null {
+    const transport = this.#webhook;
+    return transport ? { get url() { return transport.url; } } : null;
+  }
+
   start(): Promise<void> {
     if (this.#startPromise) return this.#startPromise;
     if (this.#stopPromise) return Promise.reject(new QQBotError('STOPPED', 'This bot was stopped; create a new one'));
+    if (this.#webhook) {
+      this.#setWebhookStatus('starting');
+      this.#startPromise = this.#webhook.start().then(
+        () => this.#setWebhookStatus('running'),
+        (error: unknown) => {
+          this.#setWebhookStatus('failed');
+          const failure = asBotError(error);
+          this.#report(failure, 'webhook transport failed to start');
+          throw failure;
+        },
+      );
+      return this.#startPromise;
+    }
     this.#startPromise = new Promise<void>((resolve, reject) => {
       const settle = (snapshot: SnapshotFrom<BotActorRef>): boolean => {
         if (snapshot.matches({ active: 'running' })) {
@@ -197,6 +248,14 @@ class BotRuntime implements Bot {
 
   stop(): Promise<void> {
     if (this.#stopPromise) return this.#stopPromise;
+    if (this.#webhook) {
+      const transport = this.#webhook;
+      this.#stopPromise = transport.stop().then(() => {
+        if (this.#webhookStatus !== 'failed') this.#setWebhookStatus('stopped');
+        this.#complete();
+      });
+      return this.#stopPromise;
+    }
     this.#stopPromise = new Promise<void>((resolve) => {
       const snapshot = this.actor.getSnapshot();
       if (!this.#startPromise || snapshot.status !== 'active') {
@@ -224,6 +283,7 @@ class BotRuntime implements Bot {
   }
 
   getAccessToken(options: { forceRefresh?: boolean } = {}): Promise<Secret> {
+    if (this.#webhook) return this.#webhook.getAccessToken(options);
     const token = this.actor.system.get(SystemId.token) as TokenActorRef | undefined;
     if (!token) return Promise.reject(new QQBotError('STOPPED', 'The bot is not started'));
     return waitForToken(token, options);
@@ -379,8 +439,17 @@ class BotRuntime implements Bot {
     }
   }
 
+  #setWebhookStatus(status: BotState['status']): void {
+    this.#webhookStatus = status;
+    this.#publishState();
+  }
+
   #publishState(): void {
     if (this.#state.closed) return;
+    if (this.#webhook) {
+      this.#state.next({ status: this.#webhookStatus, token: tokenStatusOf(this.#webhook.token.getSnapshot()), shards: [] });
+      return;
+    }
     const snapshot = this.actor.getSnapshot();
     const token = this.actor.system.get(SystemId.token) as TokenActorRef | undefined;
     this.#state.next({

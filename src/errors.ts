@@ -15,7 +15,8 @@ export type QQBotErrorCode =
   | 'HANDLER'
   | 'API'
   | 'REPLY_RULE'
-  | 'STOPPED';
+  | 'STOPPED'
+  | 'WEBHOOK';
 
 export class QQBotError extends Error {
   readonly code: QQBotErrorCode;

@@ -2,11 +2,20 @@
  * qq-bot-machine: a QQ official bot runtime whose connection lifecycle is XState v5 machines and
  * whose events are RxJS observables.
  */
-export { createBot, type Bot } from './bot.js';
+export { createBot, createWebhookHandler, type Bot } from './bot.js';
+export {
+  createWebhookReceiver,
+  startWebhookServer,
+  QQWebhookError,
+  webhookMachine,
+  type WebhookReceiver,
+  type WebhookReceiverOptions,
+  type WebhookServer,
+} from './webhook/index.js';
 export type { AnyBotEvent, BotEvent, KnownBotEvent, UnknownBotEvent, Replyable, Acknowledgeable, ReplyableEvents } from './events/types.js';
 export { replyableEventTypes } from './events/reply-target.js';
 export * from './rest/index.js';
-export { resolveIntents, defaultIntents, platformEndpoints, type BotOptions, type InspectionObserver } from './options.js';
+export { resolveIntents, defaultIntents, platformEndpoints, type BotOptions, type InspectionObserver, type WebhookOptions } from './options.js';
 export type { Timing } from './runtime.js';
 export type { BotState, BotStatus, ShardState } from './state.js';
 export { ofType } from './events/of-type.js';

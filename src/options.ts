@@ -47,8 +47,28 @@ export interface BotOptions {
    * time by hand. Default: real time.
    */
   clock?: Clock;
+  /**
+   * How events arrive: `'websocket'` (the gateway, default) or `'webhook'` (signed HTTP callbacks,
+   * reference §8). Handlers, streams and `reply()` are the same either way.
+   */
+  transport?: 'websocket' | 'webhook';
+  /**
+   * Webhook transport: with this option the bot runs its own HTTP server (bound to 127.0.0.1 unless
+   * `host` says otherwise); without it, mount `createWebhookHandler(bot)` in your own server.
+   */
+  webhook?: WebhookOptions;
   /** Set for private-domain (私域) bots so private-only intents are accepted without a warning. */
   privateBot?: boolean;
+}
+
+export interface WebhookOptions {
+  port?: number;
+  host?: string;
+  path?: string;
+  /** Bodies above this are answered 413. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Signed requests older or newer than this are refused (replay protection). Default 300 s. */
+  freshnessWindowSeconds?: number;
 }
 
 export interface ResolvedOptions {
@@ -64,6 +84,8 @@ export interface ResolvedOptions {
   timing: Timing;
   maxSessionAgeMs: number | null;
   clock: Clock | undefined;
+  transport: 'websocket' | 'webhook';
+  webhook: WebhookOptions | undefined;
   /** Warnings to log once the logger exists (e.g. private-only intents). */
   warnings: string[];
 }
@@ -122,8 +144,31 @@ export function resolveOptions(options: BotOptions): ResolvedOptions {
     timing: options.timing ?? {},
     maxSessionAgeMs,
     clock: resolveClock(options.clock),
+    transport: resolveTransport(options.transport),
+    webhook: resolveWebhook(options.webhook),
     warnings,
   };
+}
+
+function resolveTransport(transport: unknown): 'websocket' | 'webhook' {
+  if (transport === undefined || transport === 'websocket') return 'websocket';
+  if (transport === 'webhook') return 'webhook';
+  throw new QQConfigError('transport', `expected 'websocket' or 'webhook', got ${JSON.stringify(transport)}`);
+}
+
+function resolveWebhook(webhook: unknown): WebhookOptions | undefined {
+  if (webhook === undefined) return undefined;
+  if (typeof webhook !== 'object' || webhook === null) throw new QQConfigError('webhook', 'expected { port?, host?, path? }');
+  const { port, host, path, maxBodyBytes, freshnessWindowSeconds } = webhook as Record<string, unknown>;
+  if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535)) {
+    throw new QQConfigError('webhook.port', 'expected a port number 0–65535');
+  }
+  if (host !== undefined && (typeof host !== 'string' || host.length === 0)) throw new QQConfigError('webhook.host', 'expected a host name or address');
+  if (path !== undefined && (typeof path !== 'string' || !path.startsWith('/'))) throw new QQConfigError('webhook.path', 'expected a path starting with "/"');
+  for (const [name, value] of Object.entries({ maxBodyBytes, freshnessWindowSeconds })) {
+    if (value !== undefined && (typeof value !== 'number' || !(value > 0))) throw new QQConfigError(`webhook.${name}`, 'expected a positive number');
+  }
+  return webhook as WebhookOptions;
 }
 
 function resolveClock(clock: unknown): Clock | undefined {

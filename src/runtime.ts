@@ -48,23 +48,29 @@ export interface RuntimeOptions extends RuntimeEndpoints {
   socket?: GatewaySocketOptions;
 }
 
+/** The token machine with the real token endpoint (also used alone by the webhook transport). */
+export function createTokenLogic(options: RuntimeOptions) {
+  const timing = options.timing ?? {};
+  return tokenMachine.provide({
+    actors: {
+      fetchToken: tokenEndpointActor({
+        tokenUrl: options.tokenUrl,
+        appId: options.appId,
+        secret: options.secret,
+        timeoutMs: timing.http?.tokenMs ?? 10_000,
+      }),
+    },
+    delays: { ...timing.token },
+  });
+}
+
 /** The bot machine with its real I/O actors and any timing overrides. */
 export function createBotLogic(options: RuntimeOptions) {
   const timing = options.timing ?? {};
   const endpoint = { apiBase: options.apiBase, appId: options.appId, timeoutMs: timing.http?.gatewayMs ?? 10_000 };
   return botMachine.provide({
     actors: {
-      token: tokenMachine.provide({
-        actors: {
-          fetchToken: tokenEndpointActor({
-            tokenUrl: options.tokenUrl,
-            appId: options.appId,
-            secret: options.secret,
-            timeoutMs: timing.http?.tokenMs ?? 10_000,
-          }),
-        },
-        delays: { ...timing.token },
-      }),
+      token: createTokenLogic(options),
       gatewayDiscovery: gatewayDiscoveryMachine.provide({
         actors: { acquireToken: acquireTokenLogic, fetchGatewayBot: gatewayBotActor(endpoint), fetchGatewayUrl: gatewayUrlActor(endpoint) },
         delays: { ...timing.gateway },

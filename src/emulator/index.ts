@@ -32,3 +32,4 @@ export { runEmulatorCli } from './cli.js';
 export * from './payloads.js';
 export { createRestEmulator, RestState, restErrors } from './rest/index.js';
 export type { RestEmulatorOptions, SentMessage, UploadRecord, RecallRecord, InteractionAck, DmSession, RejectedRequest } from './rest/index.js';
+export { EmulatorWebhook, type WebhookModeOptions } from './webhook/index.js';
