@@ -6,7 +6,7 @@ import type { Emulator, InjectedEvent } from '../../src/emulator/index.js';
 import { connectAndIdentify, startTestEmulator } from './support/emulator-fixture.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const samplesDir = path.resolve(repoRoot, '../shared/protocol/samples');
+const samplesDir = path.resolve(repoRoot, 'test/fixtures/samples');
 
 function sample(name: string): unknown {
   return JSON.parse(readFileSync(path.join(samplesDir, name), 'utf8')) as unknown;
