@@ -246,3 +246,25 @@ describe('shard machine: max session age', () => {
     expect(h.sentFrames().at(-1)?.op).toBe(OpCode.Identify);
   });
 });
+
+describe('shard machine: reconnect backoff', () => {
+  it('grows with each failed reconnect and resets after a stable session', async () => {
+    const h = createShardHarness({ delays: { STABLE_SESSION: 60_000 } });
+    await h.connectToReady();
+    for (let i = 0; i < 3; i++) {
+      h.socket().push({ type: 'SOCKET.CLOSED', code: 1006, reason: '' });
+      h.clock.increment(1_000);
+      await h.flush();
+    }
+    expect(h.actor.getSnapshot().context.reconnectAttempt).toBe(3);
+    h.socket().push({ type: 'SOCKET.OPEN' });
+    h.socket().push({ type: 'GATEWAY.HELLO', heartbeatInterval: 10_000 });
+    h.socket().push({ type: 'GATEWAY.RESUMED', seq: 1 });
+    for (let t = 0; t < 6; t++) {
+      h.clock.increment(10_000);
+      h.socket().push({ type: 'GATEWAY.HEARTBEAT_ACK', latencyMs: 1 });
+    }
+    expect(h.actor.getSnapshot().context.reconnectAttempt).toBe(0);
+    expect(h.actor.getSnapshot().context.reconnects).toBe(3);
+  });
+});

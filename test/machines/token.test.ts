@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { createActor, fromPromise, SimulatedClock } from 'xstate';
+import { refreshDelayMs, tokenMachine, usableLifetimeMs, waitForToken, type TokenGrant } from '../../machines/token.machine.js';
+import { QQAuthError, QQTokenEndpointError } from '../../src/errors.js';
+import { Secret } from '../../src/secret.js';
+
+interface Pending {
+  resolve(grant: TokenGrant): void;
+  reject(error: unknown): void;
+}
+
+/** The real token machine under SimulatedClock, with a fetch the test answers by hand. */
+function harness(delays: Record<string, number> = {}) {
+  const clock = new SimulatedClock();
+  const fetches: Pending[] = [];
+  const machine = tokenMachine.provide({
+    actors: {
+      fetchToken: fromPromise<TokenGrant>(() => new Promise<TokenGrant>((resolve, reject) => fetches.push({ resolve, reject }))),
+    },
+    delays: { RETRY_BACKOFF: 1_000, ...delays },
+  });
+  const actor = createActor(machine, { clock }).start();
+  const flush = async () => {
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+  };
+  const grant = (token: string, expiresInSeconds: number): TokenGrant => ({ accessToken: new Secret(token), expiresInSeconds });
+  return { actor, clock, fetches, flush, grant };
+}
+
+describe('token machine', () => {
+  it('refreshes 50 s before expiry (inside the 60-second overlap) and keeps serving the old token meanwhile', async () => {
+    const h = harness();
+    h.actor.send({ type: 'START' });
+    h.fetches[0]?.resolve(h.grant('A', 7200));
+    await h.flush();
+    expect(h.actor.getSnapshot().context.token?.reveal()).toBe('A');
+    h.clock.increment(7150_000 - 1);
+    expect(h.fetches).toHaveLength(1);
+    h.clock.increment(1);
+    expect(h.fetches).toHaveLength(2);
+    // while the refresh is in flight the old token is still served
+    expect(await waitForToken(h.actor, {}).then((t) => t.reveal())).toBe('A');
+    h.fetches[1]?.resolve(h.grant('B', 7200));
+    await h.flush();
+    expect(h.actor.getSnapshot().context.token?.reveal()).toBe('B');
+  });
+
+  it('accepts a refresh that returns the same token (too early) and tries again soon, never in a hot loop', async () => {
+    const h = harness();
+    h.actor.send({ type: 'START' });
+    h.fetches[0]?.resolve(h.grant('A', 7200));
+    await h.flush();
+    h.clock.increment(7150_000);
+    h.fetches[1]?.resolve(h.grant('A', 52));
+    await h.flush();
+    expect(h.actor.getSnapshot().context.sameTokenAnswers).toBe(1);
+    const retryIn = refreshDelayMs(52, 1);
+    expect(retryIn).toBeGreaterThanOrEqual(1_000);
+    expect(retryIn).toBeLessThanOrEqual(5_000);
+    h.clock.increment(retryIn);
+    expect(h.fetches).toHaveLength(3);
+  });
+
+  it('renews short-lived tokens before they expire, whatever the lifetime', () => {
+    for (const seconds of [1, 3, 10, 59, 60, 61, 100, 101, 600, 7200]) {
+      expect(refreshDelayMs(seconds, 0)).toBeLessThan(usableLifetimeMs(seconds));
+      expect(refreshDelayMs(seconds, 0)).toBeGreaterThan(0);
+    }
+  });
+
+  it('stops serving a token at the end of its usable lifetime when no refresh succeeded', async () => {
+    const h = harness({ REFRESH: 999_999_999 });
+    h.actor.send({ type: 'START' });
+    h.fetches[0]?.resolve(h.grant('A', 100));
+    await h.flush();
+    h.clock.increment(usableLifetimeMs(100));
+    expect(h.actor.getSnapshot().matches({ active: { lifetime: 'expired' } })).toBe(true);
+    expect(h.actor.getSnapshot().context.token).toBeNull();
+  });
+
+  it('backs off on transient failures and fails only on rejected credentials', async () => {
+    const h = harness();
+    h.actor.send({ type: 'START' });
+    h.fetches[0]?.reject(new QQTokenEndpointError('HTTP 502', { status: 502 }));
+    await h.flush();
+    expect(h.actor.getSnapshot().matches({ active: { fetch: 'backoff' } })).toBe(true);
+    h.clock.increment(999);
+    expect(h.fetches).toHaveLength(1);
+    h.clock.increment(1);
+    expect(h.fetches).toHaveLength(2);
+    h.fetches[1]?.reject(new QQAuthError('appid invalid', 100007));
+    await h.flush();
+    expect(h.actor.getSnapshot().value).toBe('failed');
+    await expect(waitForToken(h.actor, {})).rejects.toBeInstanceOf(QQAuthError);
+  });
+
+  it('FORCE_REFRESH fetches at once and concurrent requests share the one fetch', async () => {
+    const h = harness();
+    h.actor.send({ type: 'START' });
+    h.fetches[0]?.resolve(h.grant('A', 7200));
+    await h.flush();
+    const first = waitForToken(h.actor, { forceRefresh: true });
+    const second = waitForToken(h.actor, { forceRefresh: true });
+    await h.flush();
+    expect(h.fetches).toHaveLength(2);
+    h.fetches[1]?.resolve(h.grant('B', 7200));
+    expect((await first).reveal()).toBe('B');
+    expect((await second).reveal()).toBe('B');
+  });
+});
