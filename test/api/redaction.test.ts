@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedClock, type InspectionEvent } from 'xstate';
 import { recordInspection, safeStringify } from '../../src/inspect.js';
 import { Secret } from '../../src/secret.js';
-import { secret, startBotOnEmulator, type BotFixture } from '../support/bot-fixture.js';
+import { secret, startBotOnEmulator, type BotFixture, settle } from '../support/bot-fixture.js';
 
 let fixture: BotFixture | undefined;
 afterEach(async () => {
@@ -12,9 +12,6 @@ afterEach(async () => {
   fixture = undefined;
 });
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
-}
 
 /** Every string reachable through enumerable properties, the way a naive serializer would see it. */
 function reachableStrings(root: unknown, limit = 8): string[] {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { QQAuthError } from '../../src/errors.js';
 import { OpCode } from '../../src/protocol/opcodes.js';
-import { startBotOnEmulator, waitForState, type BotFixture } from '../support/bot-fixture.js';
+import { startBotOnEmulator, waitForState, type BotFixture, settle } from '../support/bot-fixture.js';
 
 let fixture: BotFixture | undefined;
 afterEach(async () => {
@@ -10,10 +10,6 @@ afterEach(async () => {
   fixture = undefined;
 });
 
-/** Lets sockets and HTTP make progress between simulated-clock steps. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
-}
 
 /** Starts the bot with the emulator and the machines on one simulated clock. */
 async function startOnSimulatedTime(tokenTtl: number) {

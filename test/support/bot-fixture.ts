@@ -82,3 +82,8 @@ export function waitForState(bot: Bot, predicate: (state: BotState) => boolean):
 export function collect<T>(source: Observable<T> | IsolatedObservable<T>, count: number): Promise<T[]> {
   return firstValueFrom((source as Observable<T>).pipe(take(count), toArray()));
 }
+
+/** Lets sockets and HTTP make progress between simulated-clock steps (no real time passes). */
+export async function settle(rounds = 20): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
+}
