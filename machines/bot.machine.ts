@@ -1,4 +1,4 @@
-import { assign, emit, enqueueActions, setup, spawnChild, type ActorRefFrom } from 'xstate';
+import { assign, emit, enqueueActions, setup, spawnChild, type ActorRefFrom, type AnyActorRef } from 'xstate';
 import { QQBotError, QQSessionLimitError } from '../src/errors.js';
 import { gatewayDiscoveryMachine, type GatewayDiscoveryResult, type GatewayInfo } from './gateway.machine.js';
 import { identifyThrottleMachine } from './identify-throttle.machine.js';
@@ -143,8 +143,10 @@ export const botMachine = setup({
       enqueue.stopChild(SystemId.token);
       enqueue.stopChild(SystemId.identifyThrottle);
     }),
-    stopHelpers: enqueueActions(({ enqueue }) => {
-      enqueue.sendTo(SystemId.token, { type: 'STOP' });
+    stopHelpers: enqueueActions(({ system, enqueue }) => {
+      // A token machine that already failed is final: it needs no STOP.
+      const token = system.get(SystemId.token) as AnyActorRef | undefined;
+      if (token?.getSnapshot().status === 'active') enqueue.sendTo(token, { type: 'STOP' });
       enqueue.stopChild(SystemId.identifyThrottle);
     }),
   },
