@@ -10,6 +10,7 @@ import { shardAgeSpec } from './shard-age.model.js';
 import { shardSpec } from './shard.model.js';
 import { throttleSpec } from './throttle.model.js';
 import { tokenSpec } from './token.model.js';
+import { webhookSpec } from './webhook.model.js';
 
 /**
  * Model-based tests of every lifecycle machine, and the transition-coverage gate.
@@ -33,6 +34,7 @@ describeModel(shardAgeSpec(recorder));
 describeModel(discoverySpec(recorder));
 describeModel(throttleSpec(recorder));
 describeModel(botSpec(recorder));
+describeModel(webhookSpec(recorder));
 
 describe('transition coverage gate', () => {
   const rows = () => measure(gated, recorder.taken);

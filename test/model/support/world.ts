@@ -6,11 +6,14 @@ import { botMachine, type BotInput } from '../../../machines/bot.machine.js';
 import type { ShardContext, ShardEmitted, shardMachine } from '../../../machines/shard.machine.js';
 import { SystemId } from '../../../machines/system-actors.js';
 import { tokenMachine } from '../../../machines/token.machine.js';
+import type { WebhookEmitted } from '../../../machines/webhook.machine.js';
+import type { QQBotError } from '../../../src/errors.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../../src/emulator/index.js';
 import { tokenEndpointActor } from '../../../src/io/token-endpoint.js';
 import { intentTable } from '../../../src/protocol/intents.js';
 import { createBotLogic, type Timing } from '../../../src/runtime.js';
 import { Secret } from '../../../src/secret.js';
+import { createWebhookReceiver, startWebhookServer, type WebhookEventOut, type WebhookReceiver, type WebhookServer } from '../../../src/webhook/receiver.js';
 import { actorCatcher, type TransitionRecorder } from './coverage.js';
 
 export const appId = '102000001';
@@ -309,6 +312,68 @@ export class TokenWorld extends World {
 
   async dispose(): Promise<void> {
     this.actor.stop();
+    await this.emu.close();
+  }
+}
+
+/**
+ * The webhook transport on its own: a real receiver (`createWebhookReceiver`, which runs the webhook
+ * machine) served by `startWebhookServer` on 127.0.0.1 port 0, and the emulator's webhook mode
+ * configured to POST to it (signed deliveries, op 13 validation, every fault helper). The
+ * receiver's freshness check and the emulator's signing timestamps read the same simulated clock.
+ */
+export class WebhookWorld extends World {
+  readonly emu: Emulator;
+  readonly receiver: WebhookReceiver;
+  /** What `onEvent` received, in order. */
+  readonly events: WebhookEventOut[] = [];
+  /** What `onError` received, in order. */
+  readonly errors: QQBotError[] = [];
+  /** What the machine emitted after start (`webhook.listening` comes before anyone can subscribe). */
+  readonly emitted: WebhookEmitted[] = [];
+  #server: WebhookServer | undefined;
+  #closed = false;
+
+  private constructor(emu: Emulator, recorder: TransitionRecorder, clock: SimulatedClock, now: () => number, maxBodyBytes: number | undefined) {
+    super(clock);
+    this.emu = emu;
+    this.receiver = createWebhookReceiver({
+      bots: [{ appId, secret: new Secret(secret), onEvent: (event) => this.events.push(event) }],
+      onError: (error) => this.errors.push(error),
+      now,
+      clock,
+      inspect: this.inspector(recorder),
+      ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
+    });
+    this.receiver.actor.on('*', (event) => this.emitted.push(event as WebhookEmitted));
+  }
+
+  static async start(recorder: TransitionRecorder, options: { maxBodyBytes?: number } = {}): Promise<WebhookWorld> {
+    const clock = new SimulatedClock();
+    const origin = Date.now();
+    const now = () => origin + clock.now();
+    const emu = await startEmulator({ appId, secret, now });
+    const world = new WebhookWorld(emu, recorder, clock, now, options.maxBodyBytes);
+    world.#server = await startWebhookServer(world.receiver, { path: '/qqbot' });
+    // as saving the console's callback settings does; no retries, so a refused delivery is one request
+    emu.webhook.configure(world.#server.url, { retries: 0 });
+    return world;
+  }
+
+  get server(): WebhookServer {
+    if (!this.#server) throw new Error('the webhook server is not listening');
+    return this.#server;
+  }
+
+  /** Closes the receiver (its machine goes to `stopped`); the server keeps answering, with 503. */
+  closeReceiver(): void {
+    this.#closed = true;
+    this.receiver.close();
+  }
+
+  async dispose(): Promise<void> {
+    if (!this.#closed) this.receiver.close();
+    await this.#server?.close();
     await this.emu.close();
   }
 }
