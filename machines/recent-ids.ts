@@ -2,33 +2,43 @@
  * A bounded set of recently seen event ids, for dropping redeliveries of events that carry no `s`
  * (webhook-style frames, platform double pushes). Mutable on purpose: it sits in a machine's context
  * and is touched for every dispatch, so copying it would cost O(n) per event.
+ *
+ * Two generations: ids go into `current`; when it holds `capacity` ids it becomes `previous` and the
+ * old `previous` is dropped. The last `capacity` ids are always remembered (up to 2 × capacity are),
+ * and no add pays for an eviction: deleting the oldest id on every add, as this class used to, cost
+ * more than the lookup itself and was the largest single item of the dispatch hot path (docs/benchmarks.md).
  */
 export class RecentIds {
-  readonly #ids = new Set<string>();
+  #current = new Set<string>();
+  #previous = new Set<string>();
   readonly #capacity: number;
 
   constructor(capacity = 2_048) {
-    this.#capacity = capacity;
+    this.#capacity = Math.max(1, capacity);
   }
 
   has(id: string): boolean {
-    return this.#ids.has(id);
+    return this.#current.has(id) || this.#previous.has(id);
   }
 
   add(id: string): void {
-    this.#ids.add(id);
-    if (this.#ids.size > this.#capacity) {
-      const oldest = this.#ids.values().next().value;
-      if (oldest !== undefined) this.#ids.delete(oldest);
+    if (this.#current.has(id)) return;
+    // Kept in one generation only, so that `size` counts it once.
+    this.#previous.delete(id);
+    this.#current.add(id);
+    if (this.#current.size >= this.#capacity) {
+      this.#previous = this.#current;
+      this.#current = new Set();
     }
   }
 
+  /** How many ids are remembered (between `capacity` and 2 × `capacity` once that many were added). */
   get size(): number {
-    return this.#ids.size;
+    return this.#current.size + this.#previous.size;
   }
 
   /** Inspection snapshots show the size, not thousands of ids. */
   toJSON(): { size: number } {
-    return { size: this.#ids.size };
+    return { size: this.size };
   }
 }

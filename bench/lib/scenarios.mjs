@@ -1,0 +1,194 @@
+/**
+ * The five scenarios. Each takes a client adapter name and the sizes, starts a fresh emulator process and a fresh
+ * client process, drives them, and returns the measured numbers of that one (client, run).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startClient, startHost } from './procs.mjs';
+
+export const APP_ID = '102000001';
+export const SECRET = 'emulator-secret-0123456789';
+
+async function withProcesses(adapter, hostOptions, scenario, params, body, clientOptions) {
+  const host = await startHost({ appId: APP_ID, secret: SECRET, acceptLegacyToken: adapter === 'qq-guild-bot', ...hostOptions });
+  const emu = { ...host.info, appId: APP_ID, secret: SECRET };
+  const client = startClient(adapter, scenario, { ...params, emu }, clientOptions);
+  try {
+    return await body({ host, client, emu });
+  } finally {
+    if (clientOptions?.cpuProfDir) await client.exitGracefully();
+    await client.close();
+    await host.close();
+  }
+}
+
+/** 5. Import time and start() → READY, in a fresh process. */
+export function start(adapter) {
+  return withProcesses(adapter, {}, 'start', {}, async ({ client }) => {
+    const result = await client.next('result', 60_000);
+    return { importMs: result.importMs, startMs: result.startMs };
+  });
+}
+
+/** 1. Dispatch throughput: a warm-up burst, then `count` events as fast as the client reads. */
+export function throughput(adapter, sizes, clientOptions) {
+  const { warmup, count } = sizes.throughput;
+  const total = warmup + count;
+  return withProcesses(
+    adapter,
+    {},
+    'throughput',
+    { capacity: total, warmup, count: total },
+    async ({ host, client }) => {
+      await client.next('ready', 60_000);
+      await host.request({ cmd: 'burst', count: warmup, from: 0 }, 'burst-done');
+      await client.next('checkpoint', 120_000);
+      const measured = host.request({ cmd: 'burst', count, from: warmup }, 'burst-done');
+      const result = await client.next('result', sizes.throughput.timeoutMs);
+      const burst = await measured;
+      const seconds = (result.lastRecvNs - burst.startNs) / 1e9;
+      return {
+        eventsPerSec: count / seconds,
+        seconds,
+        emulatorWriteSeconds: (burst.writtenNs - burst.startNs) / 1e9,
+        backpressureWaits: burst.waits,
+        received: result.unique - warmup,
+        duplicates: result.duplicates,
+      };
+    },
+    clientOptions,
+  );
+}
+
+/** 2. Latency at a fixed rate: emulator send → subscriber callback, after a warm-up second. */
+export function latency(adapter, sizes) {
+  const { rate, warmup, count } = sizes.latency;
+  const total = warmup + count;
+  return withProcesses(adapter, {}, 'latency', { capacity: total, warmup, count: total }, async ({ host, client }) => {
+    await client.next('ready', 60_000);
+    const paced = host.request({ cmd: 'paced', count: total, from: 0, rate }, 'paced-done');
+    const result = await client.next('result', (total / rate) * 1000 + 120_000);
+    const sent = await paced;
+    return {
+      rate,
+      achievedRate: total / ((sent.endNs - sent.startNs) / 1e9),
+      samples: result.samples,
+      p50Ms: result.p50,
+      p90Ms: result.p90,
+      p99Ms: result.p99,
+      p999Ms: result.p999,
+      maxMs: result.max,
+      meanMs: result.mean,
+      duplicates: result.duplicates,
+    };
+  });
+}
+
+/**
+ * 3a. Heap and RSS per connected idle shard. Two fresh processes per run, one with `small` shards and one with
+ * `count`: per shard = (after(count) − after(small)) ÷ (count − small), so what a process pays once (compiled code,
+ * module state, the first logger) is not counted per shard. Also reported: (after − before) ÷ count of the large one.
+ */
+export async function shards(adapter, sizes) {
+  const { count, small, settleMs } = sizes.shards;
+  const measure = (n) =>
+    withProcesses(
+      adapter,
+      // qq-official-bot identifies with [0, 1] whatever it is told; its "shards" are separate Bot instances.
+      { shards: adapter === 'qq-official-bot' ? 1 : n, maxConcurrency: n },
+      'shards',
+      { shards: n, settleMs },
+      async ({ host, client }) => {
+        const result = await client.next('result', 120_000);
+        const stats = await host.request({ cmd: 'stats' }, 'stats');
+        return { ...result, open: stats.connections.filter((c) => !c.closed).length };
+      },
+    );
+  const few = await measure(small);
+  const many = await measure(count);
+  return {
+    shards: count,
+    openConnections: many.open,
+    connected: many.connected,
+    heapPerShardKB: (many.after.heapUsed - few.after.heapUsed) / (count - small) / 1024,
+    rssPerShardKB: (many.after.rss - few.after.rss) / (count - small) / 1024,
+    heapPerShardInclFixedKB: (many.after.heapUsed - many.before.heapUsed) / count / 1024,
+    rssPerShardInclFixedKB: (many.after.rss - many.before.rss) / count / 1024,
+    heapTotalPerShardKB: (many.after.heapTotal - few.after.heapTotal) / (count - small) / 1024,
+    externalPerShardKB: (many.after.external - few.after.external) / (count - small) / 1024,
+    heapAfterMB: many.after.heapUsed / 2 ** 20,
+    heapTotalAfterMB: many.after.heapTotal / 2 ** 20,
+    rssAfterMB: many.after.rss / 2 ** 20,
+  };
+}
+
+/** 3b. Heap after GC at checkpoints over `count` events (after a warm-up); growth = last − first. */
+export function heap(adapter, sizes) {
+  const { warmup, count, segments } = sizes.heap;
+  const checkpoints = [warmup];
+  for (let i = 1; i <= segments; i++) checkpoints.push(warmup + Math.round((count * i) / segments));
+  const total = checkpoints.at(-1);
+  return withProcesses(adapter, {}, 'heap', { capacity: total, checkpoints }, async ({ host, client }) => {
+    await client.next('ready', 60_000);
+    let from = 0;
+    for (const checkpoint of checkpoints) {
+      await host.request({ cmd: 'burst', count: checkpoint - from, from }, 'burst-done', sizes.heap.timeoutMs);
+      await client.next('checkpoint', sizes.heap.timeoutMs);
+      from = checkpoint;
+    }
+    const result = await client.next('result', 60_000);
+    const first = result.samples[0];
+    const last = result.samples.at(-1);
+    return {
+      events: last.events - first.events,
+      heapGrowthMB: (last.heapUsed - first.heapUsed) / 2 ** 20,
+      heapGrowthPerMillionMB: ((last.heapUsed - first.heapUsed) / 2 ** 20) * (1e6 / (last.events - first.events)),
+      rssGrowthMB: (last.rss - first.rss) / 2 ** 20,
+      heapUsedMB: result.samples.map((s) => +(s.heapUsed / 2 ** 20).toFixed(2)),
+      duplicates: result.duplicates,
+    };
+  });
+}
+
+/**
+ * 4. Recovery: events at `rate` through the emulator's regular dispatch path; after `dropAtMs` the TCP connection is
+ * cut (no close frame: the client sees 1006) while dispatching continues into the session's replay buffer.
+ */
+export function recovery(adapter, sizes) {
+  const { rate, count, dropAtMs, quietMs, maxWaitMs } = sizes.recovery;
+  return withProcesses(adapter, {}, 'recovery', { capacity: count }, async ({ host, client }) => {
+    await client.next('ready', 60_000);
+    const done = await host.request({ cmd: 'dispatch-paced', count, from: 0, rate, dropAtMs }, 'dispatch-done', 120_000);
+    // Wait until everything arrived, or nothing new arrived for quietMs.
+    const waitStart = Date.now();
+    let last = -1;
+    let lastChange = Date.now();
+    for (;;) {
+      client.send({ cmd: 'poll' });
+      const progress = await client.next('progress', 10_000);
+      if (progress.unique >= count && Date.now() - lastChange > 300) break;
+      if (progress.deliveries !== last) {
+        last = progress.deliveries;
+        lastChange = Date.now();
+      }
+      if (Date.now() - lastChange > quietMs || Date.now() - waitStart > maxWaitMs) break;
+      await sleep(100);
+    }
+    // A little longer, so late duplicates (a second socket) are counted too.
+    await sleep(500);
+    client.send({ cmd: 'collect', dropNs: done.dropNs, total: count });
+    const result = await client.next('result', 30_000);
+    const stats = await host.request({ cmd: 'stats' }, 'stats');
+    return {
+      events: count,
+      undelivered: done.delivered.no,
+      back: done.back,
+      resumedMs: done.backNs !== null ? (done.backNs - done.dropNs) / 1e6 : null,
+      firstEventAfterDropMs: result.firstReplayNs !== null ? (result.firstReplayNs - done.dropNs) / 1e6 : null,
+      lost: result.missing,
+      duplicates: result.duplicates,
+      connections: stats.connections.length,
+      identifies: stats.stats.identifies,
+      resumes: stats.stats.resumes,
+    };
+  });
+}

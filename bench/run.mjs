@@ -1,0 +1,191 @@
+/**
+ * `npm run bench` (= `npm run build && node bench/run.mjs`): every scenario, for every client, several runs, each
+ * client in its own process against the emulator in another. Writes docs/benchmarks.md and docs/benchmarks.json.
+ *
+ *   node bench/run.mjs [--quick] [--runs N] [--only throughput,latency] [--clients raw,ours] [--out DIR]
+ *   node bench/run.mjs --render [--out DIR]     rewrites benchmarks.md from benchmarks.json (e.g. after editing notes.md)
+ *
+ * --quick shrinks every size (a smoke test of the harness, ~2 min); its numbers are not the published ones.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as scenarios from './lib/scenarios.mjs';
+import { renderReport, summarize } from './lib/report.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    runs: { type: 'string' },
+    only: { type: 'string' },
+    clients: { type: 'string' },
+    out: { type: 'string' },
+    render: { type: 'boolean', default: false },
+  },
+});
+
+export const CLIENTS = ['raw', 'ours', 'qq-official-bot', 'qq-guild-bot'];
+const LABELS = {
+  raw: 'raw ws (baseline)',
+  ours: 'qq-bot-machine',
+  'ours-fast-reconnect': 'qq-bot-machine, RECONNECT_BACKOFF 0',
+  'direct-path-experiment': 'experiment: no machine step',
+  'qq-official-bot': 'qq-official-bot 1.0.13',
+  'qq-guild-bot': 'qq-guild-bot 2.9.5',
+};
+
+const FULL = {
+  start: { runs: 5 },
+  throughput: { runs: 5, warmup: 10_000, count: 200_000, timeoutMs: 300_000, paired: true, extraClients: ['direct-path-experiment'] },
+  latency: { runs: 3, rate: 5_000, warmup: 5_000, count: 40_000, paired: true, extraClients: ['direct-path-experiment'] },
+  shards: { runs: 3, count: 100, small: 10, settleMs: 1_000 },
+  heap: { runs: 3, warmup: 50_000, count: 1_000_000, segments: 4, timeoutMs: 300_000 },
+  recovery: { runs: 3, rate: 1_000, count: 6_000, dropAtMs: 2_500, quietMs: 1_500, maxWaitMs: 20_000, extraClients: ['ours-fast-reconnect'] },
+};
+const QUICK = {
+  start: { runs: 2 },
+  throughput: { runs: 2, warmup: 2_000, count: 20_000, timeoutMs: 120_000, paired: true, extraClients: ['direct-path-experiment'] },
+  latency: { runs: 2, rate: 5_000, warmup: 1_000, count: 5_000, paired: true, extraClients: ['direct-path-experiment'] },
+  shards: { runs: 1, count: 20, small: 5, settleMs: 500 },
+  heap: { runs: 1, warmup: 10_000, count: 50_000, segments: 2, timeoutMs: 120_000 },
+  recovery: { runs: 1, rate: 1_000, count: 3_000, dropAtMs: 1_200, quietMs: 2_000, maxWaitMs: 10_000, extraClients: ['ours-fast-reconnect'] },
+};
+const ORDER = ['start', 'throughput', 'latency', 'shards', 'heap', 'recovery'];
+
+const sizes = structuredClone(values.quick ? QUICK : FULL);
+if (values.runs) for (const s of Object.values(sizes)) s.runs = Number(values.runs);
+const only = values.only ? values.only.split(',') : ORDER;
+const clients = values.clients ? values.clients.split(',') : CLIENTS;
+const outDir = values.out ?? `${root}docs`;
+
+function ensurePeers() {
+  const peers = `${root}bench/peers`;
+  const installed = ['qq-official-bot', 'qq-guild-bot'].every((name) => existsSync(`${peers}/node_modules/${name}/package.json`));
+  if (installed) return;
+  console.log('installing the peer SDKs into bench/peers (npm install --prefix bench/peers) …');
+  execFileSync('npm', ['install', '--prefix', peers, '--no-audit', '--no-fund'], { stdio: 'inherit' });
+}
+
+function environment() {
+  const cpus = os.cpus();
+  let peers = {};
+  for (const name of ['qq-official-bot', 'qq-guild-bot']) {
+    try {
+      peers[name] = JSON.parse(readFileSync(`${root}bench/peers/node_modules/${name}/package.json`, 'utf8')).version;
+    } catch {
+      peers[name] = null;
+    }
+  }
+  const pkg = (name) => {
+    try {
+      return JSON.parse(readFileSync(`${root}node_modules/${name}/package.json`, 'utf8')).version;
+    } catch {
+      return null;
+    }
+  };
+  let commit = null;
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root }).toString().trim() !== '';
+    if (dirty) commit += ' + uncommitted changes';
+  } catch {}
+  return {
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGB: +(os.totalmem() / 2 ** 30).toFixed(1),
+    commit,
+    versions: { 'qq-bot-machine': JSON.parse(readFileSync(`${root}package.json`, 'utf8')).version, ws: pkg('ws'), xstate: pkg('xstate'), rxjs: pkg('rxjs'), ...peers },
+  };
+}
+
+const pad = (s, n) => String(s).padEnd(n);
+function brief(scenario, r) {
+  if (r.error) return `ERROR ${r.error.split('\n')[0]}`;
+  switch (scenario) {
+    case 'start':
+      return `start→READY ${r.startMs.toFixed(0)} ms, import ${r.importMs.toFixed(0)} ms`;
+    case 'throughput':
+      return `${Math.round(r.eventsPerSec)} events/s (${r.received} events, ${r.duplicates} dup)`;
+    case 'latency':
+      return `p50 ${r.p50Ms.toFixed(3)} p99 ${r.p99Ms.toFixed(3)} max ${r.maxMs.toFixed(1)} ms`;
+    case 'shards':
+      return `${r.heapPerShardKB.toFixed(1)} KB heap, ${r.rssPerShardKB.toFixed(0)} KB RSS per shard (${r.connected}/${r.shards} ready)`;
+    case 'heap':
+      return `${r.heapGrowthPerMillionMB.toFixed(2)} MB/1M events [${r.heapUsedMB.join(', ')}]`;
+    case 'recovery':
+      return `${r.back} after ${r.resumedMs?.toFixed(0)} ms, first event ${r.firstEventAfterDropMs?.toFixed(0)} ms, lost ${r.lost}, dup ${r.duplicates}`;
+    default:
+      return JSON.stringify(r);
+  }
+}
+
+async function main() {
+  ensurePeers();
+  const started = Date.now();
+  const env = environment();
+  const records = [];
+  const load = [];
+  const maxRuns = Math.max(...only.map((s) => sizes[s].runs));
+  console.log(`qq-bot-machine benchmark: ${only.join(', ')} × ${clients.join(', ')}, ${values.quick ? 'QUICK sizes' : 'full sizes'}`);
+  for (let run = 0; run < maxRuns; run++) {
+    for (const scenario of ORDER) {
+      if (!only.includes(scenario) || run >= sizes[scenario].runs) continue;
+      // Rotate the client order every run, so no client always runs first (or right after another).
+      const list = [...clients, ...(sizes[scenario].extraClients ?? []).filter(() => clients.includes('ours'))];
+      const rotated = list.map((_, i) => list[(i + run) % list.length]);
+      load.push({ run, scenario, loadavg: os.loadavg().map((v) => +v.toFixed(2)), at: new Date().toISOString() });
+      // Throughput and latency are the noisiest: there, raw runs right before every other client, and each client's
+      // ratio is taken against that raw measurement (pairedWith), not one taken minutes earlier.
+      const paired = sizes[scenario].paired === true && clients.includes('raw');
+      const sequence = paired ? rotated.filter((c) => c !== 'raw').flatMap((c) => [['raw', c], [c, null]]) : rotated.map((c) => [c, null]);
+      for (const [client, pairedWith] of sequence) {
+        const t0 = Date.now();
+        let result;
+        try {
+          result = await scenarios[scenario](client, sizes);
+        } catch (error) {
+          result = { error: error instanceof Error ? error.message : String(error) };
+        }
+        records.push({ run, scenario, client, ...(pairedWith ? { pairedWith } : {}), ...result });
+        const tag = pairedWith ? `${client} (before ${pairedWith})` : client;
+        console.log(`  run ${run + 1} ${pad(scenario, 10)} ${pad(tag, 28)} ${brief(scenario, result)}  (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      }
+    }
+  }
+  load.push({ run: null, scenario: 'end', loadavg: os.loadavg().map((v) => +v.toFixed(2)), at: new Date().toISOString() });
+
+  const summary = summarize(records, sizes);
+  const result = {
+    generatedAt: new Date().toISOString(),
+    durationSeconds: Math.round((Date.now() - started) / 1000),
+    quick: values.quick,
+    environment: env,
+    sizes,
+    clients: Object.fromEntries([...new Set(records.map((r) => r.client))].map((c) => [c, LABELS[c] ?? c])),
+    loadavg: load,
+    summary,
+    runs: records,
+  };
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(`${outDir}/benchmarks.json`, `${JSON.stringify(result, null, 2)}\n`);
+  const notesFile = `${root}bench/notes.md`;
+  const notes = existsSync(notesFile) ? readFileSync(notesFile, 'utf8') : '';
+  writeFileSync(`${outDir}/benchmarks.md`, renderReport(result, LABELS, notes));
+  console.log(`\nwrote ${outDir}/benchmarks.md and ${outDir}/benchmarks.json (${result.durationSeconds} s)`);
+}
+
+function render() {
+  const result = JSON.parse(readFileSync(`${outDir}/benchmarks.json`, 'utf8'));
+  const notesFile = `${root}bench/notes.md`;
+  const notes = existsSync(notesFile) ? readFileSync(notesFile, 'utf8') : '';
+  writeFileSync(`${outDir}/benchmarks.md`, renderReport(result, LABELS, notes));
+  console.log(`rewrote ${outDir}/benchmarks.md from ${outDir}/benchmarks.json`);
+}
+
+if (values.render) render();
+else await main();
