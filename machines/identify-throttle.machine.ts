@@ -31,7 +31,11 @@ export interface IdentifyThrottleContext {
 
 export type IdentifyThrottleEvent =
   | IdentifyRequest
+  /** The shard has sent its IDENTIFY: its bucket's window restarts from now. */
+  | { type: 'IDENTIFY.SENT'; shardId: number }
   | { type: 'BUCKET.FREE'; bucket: number };
+
+const freeTimerId = (bucket: number): string => `bucket-free-${bucket}`;
 
 /**
  * The window in which each bucket may start one session ([DOCS] event-emit.md: per 5 s), plus a
@@ -75,7 +79,7 @@ export const identifyThrottleMachine = setup({
         remaining -= 1;
         granted += 1;
         enqueue.sendTo(waiting.replyTo, { type: 'IDENTIFY.GRANTED' });
-        enqueue.raise({ type: 'BUCKET.FREE', bucket }, { delay: 'IDENTIFY_WINDOW' });
+        enqueue.raise({ type: 'BUCKET.FREE', bucket }, { delay: 'IDENTIFY_WINDOW', id: freeTimerId(bucket) });
       }
       enqueue.assign({ busyBuckets: [...busy], queue: stillWaiting, remaining, granted });
     }),
@@ -100,6 +104,18 @@ export const identifyThrottleMachine = setup({
             assign({ queue: ({ context, event }) => [...context.queue, { shardId: event.shardId, replyTo: event.replyTo }] }),
             'grantWhatCan',
           ],
+        },
+        // The window is the platform's: it counts from when IDENTIFY arrives, and the socket's
+        // handshake between grant and IDENTIFY takes a varying time. So the bucket stays busy for a
+        // whole window after the IDENTIFY went out (the timer set at grant time is the fallback for
+        // a shard that never gets that far).
+        'IDENTIFY.SENT': {
+          actions: enqueueActions(({ context, event, enqueue }) => {
+            const bucket = event.shardId % Math.max(1, context.maxConcurrency);
+            enqueue.cancel(freeTimerId(bucket));
+            if (!context.busyBuckets.includes(bucket)) enqueue.assign({ busyBuckets: [...context.busyBuckets, bucket] });
+            enqueue.raise({ type: 'BUCKET.FREE', bucket }, { delay: 'IDENTIFY_WINDOW', id: freeTimerId(bucket) });
+          }),
         },
         'BUCKET.FREE': {
           actions: [

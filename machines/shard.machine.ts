@@ -12,7 +12,7 @@ import type { AcquireTokenInput } from './token.machine.js';
 /**
  * One gateway connection (a shard), as the protocol describes it (reference §4, §5, §7):
  *
- *   acquiringToken → [awaitingIdentifySlot] → session { connecting → awaitingHello →
+ *   [awaitingIdentifySlot →] acquiringToken → session { connecting → awaitingHello →
  *   identifying | resuming → ready { heartbeat: waiting ↔ awaitingAck } } → disconnected →
  *   backoff | rateLimited | invalidSessionWait → acquiringToken …  ⇢ stopped | failed
  *
@@ -77,6 +77,11 @@ export interface ShardContext {
   /** 4004 closes in a row. */
   authFailures: number;
   forceTokenRefresh: boolean;
+  /**
+   * The identify throttle granted a slot; the token is fetched after the grant, because the wait for
+   * a slot can be longer than a token has left (N shards × 5 s).
+   */
+  identifySlotGranted: boolean;
   lastCause: DisconnectCause | null;
   plan: ReconnectPlan | null;
   error: QQBotError | null;
@@ -203,6 +208,7 @@ export const shardMachine = setup({
   },
   guards: {
     canResume: ({ context }) => context.sessionId !== null && context.seq !== null,
+    needsIdentifySlot: ({ context }) => !context.identifySlotGranted && !(context.sessionId !== null && context.seq !== null),
     identifyKeepsBeingRejected: ({ context }) => context.identifyRejections + 1 >= maxIdentifyRejections,
     planIsFatal: ({ context }) => context.plan?.step === 'fatal' || context.plan?.step === 'fatal-bot',
     planIsRateLimited: ({ context }) => context.plan?.step === 'rate-limited',
@@ -243,6 +249,11 @@ export const shardMachine = setup({
       const request: IdentifyRequest = { type: 'IDENTIFY.REQUEST', shardId: context.shardId, replyTo: self };
       if (throttle) enqueue.sendTo(throttle, request);
       else enqueue.raise({ type: 'IDENTIFY.GRANTED' });
+    }),
+    notifyIdentifySent: enqueueActions(({ system, context, enqueue }) => {
+      const throttle = system.get(SystemId.identifyThrottle);
+      const sent: { type: 'IDENTIFY.SENT'; shardId: number } = { type: 'IDENTIFY.SENT', shardId: context.shardId };
+      if (throttle) enqueue.sendTo(throttle, sent);
     }),
     notifyBotReady: enqueueActions(({ system, context, enqueue }) => {
       const bot = system.get(SystemId.bot);
@@ -420,6 +431,7 @@ export const shardMachine = setup({
     identifyRejections: 0,
     authFailures: 0,
     forceTokenRefresh: false,
+    identifySlotGranted: false,
     lastCause: null,
     plan: null,
     error: null,
@@ -435,21 +447,26 @@ export const shardMachine = setup({
       },
       states: {
         acquiringToken: {
+          // IDENTIFY waits for its slot first and takes the token after: the wait for a slot can be
+          // longer than the token has left (N shards × 5 s), and an expired token gets 4004.
+          always: { guard: 'needsIdentifySlot', target: 'awaitingIdentifySlot' },
           invoke: {
             id: 'acquireToken',
             src: 'acquireToken',
             input: ({ context }) => ({ forceRefresh: context.forceTokenRefresh }),
-            onDone: [
-              { guard: 'canResume', target: 'session', actions: assign({ token: ({ event }) => event.output, forceTokenRefresh: false }) },
-              { target: 'awaitingIdentifySlot', actions: assign({ token: ({ event }) => event.output, forceTokenRefresh: false }) },
-            ],
+            // Here the shard resumes, or identifies with a slot: the `always` above leaves for the
+            // slot whenever neither holds (also when the session is forgotten during the fetch).
+            onDone: {
+              target: 'session',
+              actions: assign({ token: ({ event }) => event.output, forceTokenRefresh: false, identifySlotGranted: false }),
+            },
             onError: { target: 'failed', actions: 'failTokenUnavailable' },
           },
         },
         awaitingIdentifySlot: {
           entry: 'requestIdentifySlot',
           on: {
-            'IDENTIFY.GRANTED': 'session',
+            'IDENTIFY.GRANTED': { target: 'acquiringToken', actions: assign({ identifySlotGranted: true }) },
             'IDENTIFY.DENIED': { target: 'failed', actions: 'failSessionLimit' },
           },
         },
@@ -499,7 +516,7 @@ export const shardMachine = setup({
               },
             },
             identifying: {
-              entry: 'sendIdentify',
+              entry: ['sendIdentify', 'notifyIdentifySent'],
               on: {
                 'GATEWAY.READY': { target: 'ready', actions: ['startSession', 'notifyBotReady'] },
                 'GATEWAY.INVALID_SESSION': [

@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import type { Subscription } from 'rxjs';
 import { createBot, type Bot } from './bot.js';
 import { startEmulator, type Emulator } from './emulator/index.js';
@@ -11,20 +11,26 @@ import type { BotState } from './state.js';
  * short script of users and faults, then prints a summary and exits 0. With `QQ_BOT_APP_ID` and
  * `QQ_BOT_SECRET` (and `QQ_BOT_SANDBOX=1`) it connects to the real platform until Ctrl-C.
  */
-export async function runDemo(args: string[], env: NodeJS.ProcessEnv = process.env, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function runDemo(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  out: NodeJS.WritableStream = process.stdout,
+  /** The bot's logger instead of the demo's own (tests: capture every line at trace level). */
+  options: { logger?: Logger } = {},
+): Promise<number> {
   const forever = args.includes('--forever');
   const verbose = args.includes('--verbose');
   const print = (line: string) => out.write(`${line}\n`);
   if (env['QQ_BOT_APP_ID'] && env['QQ_BOT_SECRET']) {
     return runAgainstPlatform(env['QQ_BOT_APP_ID'], env['QQ_BOT_SECRET'], env['QQ_BOT_SANDBOX'] === '1', print, verbose);
   }
-  return runAgainstEmulator({ forever, verbose, print });
+  return runAgainstEmulator({ forever, verbose, print, logger: options.logger });
 }
 
 const appId = '102000001';
 const secret = 'demo-secret-do-not-use-in-production';
 
-async function runAgainstEmulator(options: { forever: boolean; verbose: boolean; print: (line: string) => void }): Promise<number> {
+async function runAgainstEmulator(options: { forever: boolean; verbose: boolean; print: (line: string) => void; logger: Logger | undefined }): Promise<number> {
   const { print } = options;
   print('qq-bot-machine demo — an echo bot on the embedded QQ platform emulator');
   print('(set QQ_BOT_APP_ID and QQ_BOT_SECRET to run the same bot against the real platform)\n');
@@ -36,7 +42,7 @@ async function runAgainstEmulator(options: { forever: boolean; verbose: boolean;
     intents: ['GROUP_AND_C2C_EVENT', 'PUBLIC_GUILD_MESSAGES', 'INTERACTION'],
     tokenUrl: emu.tokenUrl,
     apiBase: emu.apiBase,
-    logger: pino({ level: options.verbose ? 'debug' : 'silent' }),
+    logger: options.logger ?? pino({ level: options.verbose ? 'debug' : 'silent' }),
     timing: { shard: { RECONNECT_BACKOFF: 300 } },
   });
   const watch = watchBot(bot, print);

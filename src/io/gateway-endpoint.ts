@@ -38,18 +38,20 @@ async function getJson(options: GatewayEndpointOptions, path: string, token: Sec
 export async function requestGatewayBot(options: GatewayEndpointOptions, token: Secret, signal?: AbortSignal): Promise<GatewayInfo> {
   const { body } = await getJson(options, '/gateway/bot', token, signal);
   const data = body as { url?: unknown; shards?: unknown; session_start_limit?: Record<string, unknown> };
-  if (typeof data.url !== 'string' || data.url.length === 0) throw new QQGatewayDiscoveryError('GET /gateway/bot answered without url');
+  if (!isGatewayUrl(data.url)) throw new QQGatewayDiscoveryError('GET /gateway/bot answered without a ws:/wss: url');
   const limit = data.session_start_limit;
   const num = (value: unknown, fallback: number): number => (typeof value === 'number' && Number.isFinite(value) ? value : fallback);
+  // Counts must be whole numbers ≥ 1: a shard total of 2.5 would identify as [0, 2.5] and be closed with 4010.
+  const count = (value: unknown): number => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 ? value : 1);
   return {
     url: data.url,
-    shards: Math.max(1, num(data.shards, 1)),
+    shards: count(data.shards),
     sessionStartLimit: limit
       ? {
           total: num(limit['total'], 1000),
           remaining: num(limit['remaining'], 1000),
           resetAfterMs: num(limit['reset_after'], 24 * 60 * 60 * 1000),
-          maxConcurrency: Math.max(1, num(limit['max_concurrency'], 1)),
+          maxConcurrency: count(limit['max_concurrency']),
         }
       : null,
     source: 'gateway/bot',
@@ -60,7 +62,7 @@ export async function requestGatewayBot(options: GatewayEndpointOptions, token: 
 export async function requestGatewayUrl(options: GatewayEndpointOptions, token: Secret, signal?: AbortSignal): Promise<GatewayInfo> {
   const { body } = await getJson(options, '/gateway', token, signal);
   const url = (body as { url?: unknown }).url;
-  if (typeof url !== 'string' || url.length === 0) throw new QQGatewayDiscoveryError('GET /gateway answered without url');
+  if (!isGatewayUrl(url)) throw new QQGatewayDiscoveryError('GET /gateway answered without a ws:/wss: url');
   return { url, shards: 1, sessionStartLimit: null, source: 'gateway' };
 }
 
@@ -70,6 +72,17 @@ export function gatewayBotActor(options: GatewayEndpointOptions) {
 
 export function gatewayUrlActor(options: GatewayEndpointOptions) {
   return fromPromise<GatewayInfo, { token: Secret }>(({ input, signal }) => requestGatewayUrl(options, input.token, signal));
+}
+
+/** A URL the WebSocket client accepts: ws: or wss:, no fragment (anything else makes `new WebSocket()` throw). */
+function isGatewayUrl(url: unknown): url is string {
+  if (typeof url !== 'string' || url.length === 0) return false;
+  try {
+    const parsed = new URL(url);
+    return (parsed.protocol === 'ws:' || parsed.protocol === 'wss:') && parsed.hash === '';
+  } catch {
+    return false;
+  }
 }
 
 export function joinUrl(base: string, path: string): string {

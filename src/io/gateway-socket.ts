@@ -38,6 +38,7 @@ export function gatewaySocketActor(options: GatewaySocketOptions = {}) {
     ws.on('open', () => sendBack({ type: 'SOCKET.OPEN' }));
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
+        flush();
         sendBack({
           type: 'GATEWAY.MALFORMED',
           error: new QQProtocolError('Malformed gateway frame: binary frame', `<${byteLength(data)} bytes>`, input.shardId),
@@ -46,8 +47,11 @@ export function gatewaySocketActor(options: GatewaySocketOptions = {}) {
       }
       const event = decodeFrame(data.toString(), input.shardId);
       if (event.type === 'GATEWAY.DISPATCH') {
-        // Batch the dispatches of one socket read; flushed after it, or before any other frame.
-        if (pending.length === 0) queueMicrotask(flush);
+        // Batch the dispatches of one event-loop turn (libuv reads up to 32 × 64 KB per socket per turn
+        // under load): one machine step per batch, so the step's fixed cost is spread over up to a few
+        // thousand events (docs/benchmarks.md). Flushed in the turn's check phase, or before any other
+        // frame, so the machine still sees every frame in wire order.
+        if (pending.length === 0) setImmediate(flush);
         pending.push(...event.dispatches);
         return;
       }
@@ -64,8 +68,17 @@ export function gatewaySocketActor(options: GatewaySocketOptions = {}) {
       closed = true;
       sendBack({ type: 'SOCKET.CLOSED', code, reason: reason.toString() });
     });
-    // 'error' is always followed by 'close'; the listener keeps ws from throwing.
-    ws.on('error', () => {});
+    // 'error' is always followed by 'close'; the listener keeps ws from throwing. A frame that
+    // breaks the WebSocket protocol itself (invalid UTF-8, above maxPayload: ws codes WS_ERR_*)
+    // closes the socket (1007/1009, then a resume) and is reported like any malformed frame.
+    ws.on('error', (error: Error & { code?: unknown }) => {
+      if (typeof error.code !== 'string' || !error.code.startsWith('WS_ERR_')) return;
+      flush();
+      sendBack({
+        type: 'GATEWAY.MALFORMED',
+        error: new QQProtocolError(`Malformed gateway frame: ${error.message}`, `<${error.code}>`, input.shardId),
+      });
+    });
 
     receive((command) => {
       if (command.type === 'SEND') {
