@@ -32,23 +32,22 @@ const LABELS = {
   raw: 'raw ws (baseline)',
   ours: 'qq-bot-machine',
   'ours-fast-reconnect': 'qq-bot-machine, RECONNECT_BACKOFF 0',
-  'direct-path-experiment': 'experiment: no machine step',
   'qq-official-bot': 'qq-official-bot 1.0.13',
   'qq-guild-bot': 'qq-guild-bot 2.9.5',
 };
 
 const FULL = {
   start: { runs: 5 },
-  throughput: { runs: 5, warmup: 10_000, count: 200_000, timeoutMs: 300_000, paired: true, extraClients: ['direct-path-experiment'] },
-  latency: { runs: 3, rate: 5_000, warmup: 5_000, count: 40_000, paired: true, extraClients: ['direct-path-experiment'] },
+  throughput: { runs: 5, warmup: 10_000, count: 200_000, timeoutMs: 300_000, paired: true },
+  latency: { runs: 3, rate: 5_000, warmup: 5_000, count: 40_000, paired: true },
   shards: { runs: 3, count: 100, small: 10, settleMs: 1_000 },
   heap: { runs: 3, warmup: 50_000, count: 1_000_000, segments: 4, timeoutMs: 300_000 },
   recovery: { runs: 3, rate: 1_000, count: 6_000, dropAtMs: 2_500, quietMs: 1_500, maxWaitMs: 20_000, extraClients: ['ours-fast-reconnect'] },
 };
 const QUICK = {
   start: { runs: 2 },
-  throughput: { runs: 2, warmup: 2_000, count: 20_000, timeoutMs: 120_000, paired: true, extraClients: ['direct-path-experiment'] },
-  latency: { runs: 2, rate: 5_000, warmup: 1_000, count: 5_000, paired: true, extraClients: ['direct-path-experiment'] },
+  throughput: { runs: 2, warmup: 2_000, count: 20_000, timeoutMs: 120_000, paired: true },
+  latency: { runs: 2, rate: 5_000, warmup: 1_000, count: 5_000, paired: true },
   shards: { runs: 1, count: 20, small: 5, settleMs: 500 },
   heap: { runs: 1, warmup: 10_000, count: 50_000, segments: 2, timeoutMs: 120_000 },
   recovery: { runs: 1, rate: 1_000, count: 3_000, dropAtMs: 1_200, quietMs: 2_000, maxWaitMs: 10_000, extraClients: ['ours-fast-reconnect'] },

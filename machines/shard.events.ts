@@ -1,9 +1,12 @@
 import type { GatewayFrame, ReadyData } from '../src/protocol/opcodes.js';
 import type { QQProtocolError } from '../src/errors.js';
+import type { DispatchGate } from './dispatch-sequencer.js';
 
 /**
  * What the socket actor tells the shard machine: the wire, already parsed and validated, as typed
  * events. The socket actor (src/io/gateway-socket.ts) is the only place that sees raw frames.
+ * Dispatches (op 0) are not machine events: the socket hands them to the shard's sequencer through
+ * the gate in its input (machines/dispatch-sequencer.ts).
  */
 export type SocketEvent =
   | { type: 'SOCKET.OPEN' }
@@ -11,18 +14,13 @@ export type SocketEvent =
   | { type: 'GATEWAY.HELLO'; heartbeatInterval: number }
   | { type: 'GATEWAY.READY'; seq: number | null; data: ReadyData }
   | { type: 'GATEWAY.RESUMED'; seq: number | null }
-  | { type: 'GATEWAY.DISPATCH'; dispatches: readonly DispatchFrame[] }
   | { type: 'GATEWAY.HEARTBEAT_ACK'; latencyMs: number | null }
   | { type: 'GATEWAY.HEARTBEAT_REQUEST' }
   | { type: 'GATEWAY.RECONNECT' }
   | { type: 'GATEWAY.INVALID_SESSION'; resumable: boolean }
   | { type: 'GATEWAY.MALFORMED'; error: QQProtocolError };
 
-/**
- * One dispatch (op 0) frame. The socket actor hands dispatches over in batches — every frame that
- * arrived in one read of the socket — so the machine's per-event cost is paid once per batch, not
- * once per event. Order is kept: a batch is flushed before any other frame is passed on.
- */
+/** One dispatch (op 0) frame, validated. */
 export interface DispatchFrame {
   eventType: string;
   seq: number | null;
@@ -38,4 +36,9 @@ export type SocketCommand =
 export interface SocketInput {
   url: string;
   shardId: number;
+  /** Where this socket delivers dispatches; closed by the machine when it leaves the session. */
+  dispatches: DispatchGate;
 }
+
+/** One frame as the decoder reads it: a machine event, or a dispatch for the sequencer. */
+export type DecodedFrame = SocketEvent | { type: 'GATEWAY.DISPATCH'; dispatch: DispatchFrame };

@@ -4,8 +4,8 @@ import { closePolicy, type CloseAction } from '../src/protocol/close-codes.js';
 import { gatewayToken, OpCode, type ReadyData } from '../src/protocol/opcodes.js';
 import { Secret } from '../src/secret.js';
 import { maxTimerMs, reconnectDelayMs } from './backoff.js';
-import { RecentIds } from './recent-ids.js';
-import type { DispatchFrame, SocketCommand, SocketEvent, SocketInput } from './shard.events.js';
+import { DispatchSequencer } from './dispatch-sequencer.js';
+import type { SocketCommand, SocketEvent, SocketInput } from './shard.events.js';
 import { SystemId } from './system-actors.js';
 import type { AcquireTokenInput } from './token.machine.js';
 
@@ -17,8 +17,14 @@ import type { AcquireTokenInput } from './token.machine.js';
  *   backoff | rateLimited | invalidSessionWait → acquiringToken …  ⇢ stopped | failed
  *
  * The socket is invoked on `session`, so leaving `session` closes it and a socket the machine has
- * left can no longer send it anything (XState ignores `sendBack` from a stopped actor): one socket
- * per shard, by construction. Every timer is a named delay below.
+ * left can no longer send it anything (XState ignores `sendBack` from a stopped actor, and leaving
+ * `session` closes the socket's dispatch gate): one socket per shard, by construction. Every timer is
+ * a named delay below.
+ *
+ * Dispatches (op 0) are the one thing the machine does not step through: the socket hands each one
+ * to `context.dispatches` (machines/dispatch-sequencer.ts), which drops replays and redeliveries and
+ * delivers the rest in order. The machine owns its sequence: READY starts it, identifying afresh
+ * forgets it, heartbeats and RESUME read it.
  */
 
 /**
@@ -63,7 +69,6 @@ export interface ShardContext {
   gatewayUrl: string;
   token: Secret | null;
   sessionId: string | null;
-  seq: number | null;
   user: ReadyData['user'] | null;
   heartbeatIntervalMs: number;
   heartbeatLatencyMs: number | null;
@@ -85,7 +90,8 @@ export interface ShardContext {
   lastCause: DisconnectCause | null;
   plan: ReconnectPlan | null;
   error: QQBotError | null;
-  recentEventIds: RecentIds;
+  /** The session's sequence (`seq`), dedupe and delivery of dispatches. Mutable, like a ref. */
+  dispatches: DispatchSequencer;
   maxSessionAgeMs: number | null;
 }
 
@@ -98,19 +104,10 @@ export type ShardEvent =
   | { type: 'SESSION.EXPIRED' }
   | { type: 'SHARD.ENDED' };
 
-/** Dispatches delivered to subscribers, in order, duplicates already removed. */
-export interface ShardDispatches {
-  type: 'dispatch';
-  shard: number;
-  dispatches: DispatchFrame[];
-}
-
 export type ShardEmitted =
-  | ShardDispatches
   | { type: 'shard.ready'; shard: number; sessionId: string; user: ReadyData['user'] }
   | { type: 'shard.resumed'; shard: number; sessionId: string }
   | { type: 'shard.disconnected'; shard: number; cause: DisconnectCause; plan: ReconnectPlan }
-  | { type: 'shard.duplicate'; shard: number; seq: number | null; id: string | null }
   | { type: 'shard.heartbeat'; shard: number; latencyMs: number | null }
   | { type: 'shard.error'; shard: number; error: QQBotError };
 
@@ -170,7 +167,7 @@ export function planReconnect(context: ShardContext, cause: DisconnectCause): Re
   if (plan.step === 'refresh-token' && context.authFailures + 1 >= maxAuthFailures) {
     plan = base('fatal', false, new QQGatewayError(4004, 'authentication failed with fresh tokens', { fatal: true, shard }));
   }
-  if (plan.step === 'resume' && (context.sessionId === null || context.resumeFailures >= maxResumeFailures)) {
+  if (plan.step === 'resume' && (context.sessionId === null || context.dispatches.seq === null || context.resumeFailures >= maxResumeFailures)) {
     plan = { ...plan, step: 'identify' };
   }
   return plan;
@@ -207,8 +204,8 @@ export const shardMachine = setup({
     }),
   },
   guards: {
-    canResume: ({ context }) => context.sessionId !== null && context.seq !== null,
-    needsIdentifySlot: ({ context }) => !context.identifySlotGranted && !(context.sessionId !== null && context.seq !== null),
+    canResume: ({ context }) => context.sessionId !== null && context.dispatches.seq !== null,
+    needsIdentifySlot: ({ context }) => !context.identifySlotGranted && !(context.sessionId !== null && context.dispatches.seq !== null),
     identifyKeepsBeingRejected: ({ context }) => context.identifyRejections + 1 >= maxIdentifyRejections,
     planIsFatal: ({ context }) => context.plan?.step === 'fatal' || context.plan?.step === 'fatal-bot',
     planIsRateLimited: ({ context }) => context.plan?.step === 'rate-limited',
@@ -232,12 +229,12 @@ export const shardMachine = setup({
       type: 'SEND',
       frame: {
         op: OpCode.Resume,
-        d: { token: gatewayTokenSecret(context.token), session_id: context.sessionId ?? '', seq: context.seq ?? 0 },
+        d: { token: gatewayTokenSecret(context.token), session_id: context.sessionId ?? '', seq: context.dispatches.seq ?? 0 },
       },
     })),
     sendHeartbeat: sendTo('socket', ({ context }): SocketCommand => ({
       type: 'SEND',
-      frame: { op: OpCode.Heartbeat, d: context.seq },
+      frame: { op: OpCode.Heartbeat, d: context.dispatches.seq },
     })),
     closeSocket: sendTo('socket', ({ event }): SocketCommand =>
       event.type === 'STOP'
@@ -272,27 +269,8 @@ export const shardMachine = setup({
       const stopped: ShardReport = { type: 'SHARD.STOPPED', shardId: context.shardId };
       if (bot) enqueue.sendTo(bot, stopped);
     }),
-    /**
-     * Delivers a batch in order. A dispatch whose `s` is not above the last seen is a resume replay
-     * of something already delivered; an id seen recently is a platform redelivery: both dropped.
-     */
-    deliverDispatches: enqueueActions(({ context, event, enqueue }) => {
-      const { dispatches } = event as Extract<ShardEvent, { type: 'GATEWAY.DISPATCH' }>;
-      let seq = context.seq;
-      const fresh: DispatchFrame[] = [];
-      for (const dispatch of dispatches) {
-        const replayed = dispatch.seq !== null && seq !== null && dispatch.seq <= seq;
-        if (replayed || (dispatch.id !== null && context.recentEventIds.has(dispatch.id))) {
-          enqueue.emit({ type: 'shard.duplicate', shard: context.shardId, seq: dispatch.seq, id: dispatch.id });
-          continue;
-        }
-        if (dispatch.id !== null) context.recentEventIds.add(dispatch.id);
-        if (dispatch.seq !== null) seq = dispatch.seq;
-        fresh.push(dispatch);
-      }
-      if (seq !== context.seq) enqueue.assign({ seq });
-      if (fresh.length > 0) enqueue.emit({ type: 'dispatch', shard: context.shardId, dispatches: fresh });
-    }),
+    /** The socket is being left: anything it still reads is stale. */
+    closeDispatchGate: ({ context }) => context.dispatches.closeGates(),
     reportProtocolError: emit(({ context, event }) => ({
       type: 'shard.error' as const,
       shard: context.shardId,
@@ -310,24 +288,28 @@ export const shardMachine = setup({
       const ready = event as Extract<ShardEvent, { type: 'GATEWAY.READY' }>;
       enqueue.assign({
         sessionId: ready.data.session_id,
-        seq: ready.seq,
         user: ready.data.user,
         identifyRejections: 0,
         resumeFailures: 0,
         authFailures: 0,
         error: null,
       });
+      enqueue(() => context.dispatches.startSession(ready.seq));
       enqueue.raise({ type: 'SESSION.STARTED' });
       enqueue.emit({ type: 'shard.ready', shard: context.shardId, sessionId: ready.data.session_id, user: ready.data.user });
     }),
     resumeSession: enqueueActions(({ context, event, enqueue }) => {
       const resumed = event as Extract<ShardEvent, { type: 'GATEWAY.RESUMED' }>;
-      enqueue.assign({ resumeFailures: 0, authFailures: 0, seq: resumed.seq ?? context.seq, error: null });
+      enqueue.assign({ resumeFailures: 0, authFailures: 0, error: null });
+      enqueue(() => context.dispatches.resumedAt(resumed.seq));
       enqueue.emit({ type: 'shard.resumed', shard: context.shardId, sessionId: context.sessionId ?? '' });
     }),
     countResumeFailure: assign({ resumeFailures: ({ context }) => context.resumeFailures + 1 }),
     countIdentifyRejection: assign({ identifyRejections: ({ context }) => context.identifyRejections + 1 }),
-    forgetSession: assign({ sessionId: null, seq: null }),
+    forgetSession: enqueueActions(({ context, enqueue }) => {
+      enqueue.assign({ sessionId: null });
+      enqueue(() => context.dispatches.forget());
+    }),
     resetBackoff: assign({ reconnectAttempt: 0 }),
     recordClose: assign({
       lastCause: ({ event }) => {
@@ -360,8 +342,9 @@ export const shardMachine = setup({
         error: plan.error,
         forceTokenRefresh: plan.step === 'refresh-token',
         authFailures: plan.step === 'refresh-token' ? context.authFailures + 1 : context.authFailures,
-        ...(plan.step === 'identify' ? { sessionId: null, seq: null } : {}),
+        ...(plan.step === 'identify' ? { sessionId: null } : {}),
       });
+      if (plan.step === 'identify') enqueue(() => context.dispatches.forget());
       enqueue.emit({ type: 'shard.disconnected', shard: context.shardId, cause, plan });
     }),
     countReconnect: assign({
@@ -421,7 +404,6 @@ export const shardMachine = setup({
     gatewayUrl: input.gatewayUrl,
     token: null,
     sessionId: null,
-    seq: null,
     user: null,
     heartbeatIntervalMs: 45_000,
     heartbeatLatencyMs: null,
@@ -435,7 +417,7 @@ export const shardMachine = setup({
     lastCause: null,
     plan: null,
     error: null,
-    recentEventIds: new RecentIds(),
+    dispatches: new DispatchSequencer(),
     maxSessionAgeMs: input.maxSessionAgeMs ?? null,
   }),
   states: {
@@ -474,14 +456,13 @@ export const shardMachine = setup({
           invoke: {
             id: 'socket',
             src: 'socket',
-            input: ({ context }) => ({ url: context.gatewayUrl, shardId: context.shardId }),
+            input: ({ context }) => ({ url: context.gatewayUrl, shardId: context.shardId, dispatches: context.dispatches.gate() }),
           },
-          exit: 'closeSocket',
+          exit: ['closeDispatchGate', 'closeSocket'],
           on: {
             'SOCKET.CLOSED': { target: 'disconnected', actions: 'recordClose' },
             'GATEWAY.RECONNECT': { target: 'disconnected', actions: 'recordReconnectRequest' },
             'GATEWAY.INVALID_SESSION': { target: 'disconnected', actions: 'recordInvalidSession' },
-            'GATEWAY.DISPATCH': { actions: 'deliverDispatches' },
             'GATEWAY.MALFORMED': { actions: 'reportProtocolError' },
           },
           initial: 'connecting',

@@ -175,7 +175,7 @@ class BotRuntime implements Bot {
   get state(): BotState {
     const state = this.#state.getValue();
     // seq is read live: state$ does not emit for it.
-    return { ...state, shards: state.shards.map((shard) => ({ ...shard, seq: this.#shards.get(shard.id)?.getSnapshot().context.seq ?? shard.seq })) };
+    return { ...state, shards: state.shards.map((shard) => ({ ...shard, seq: this.#shards.get(shard.id)?.getSnapshot().context.dispatches.seq ?? shard.seq })) };
   }
 
   on<K extends QQEventType>(...types: [K, ...K[]]): IsolatedObservable<BotEvent<K>> {
@@ -310,16 +310,19 @@ class BotRuntime implements Bot {
     this.#shards.set(shardId, shard);
     const log = this.#logger.child({ shard: shardId });
     this.#shardLoggers.set(shardId, log);
+    // The hot path: the shard's sequencer calls this for every dispatch, in order, once each.
+    shard.getSnapshot().context.dispatches.subscribe({
+      dispatch: (dispatch) => {
+        this.#events.next(new DeliveredEvent(dispatch.eventType, dispatch.id, dispatch.seq, shardId, dispatch.data, this.#replyServices) as unknown as AnyBotEvent);
+      },
+      duplicate: (dispatch) => log.debug({ seq: dispatch.seq, id: dispatch.id }, 'dropped a duplicate dispatch'),
+    });
     shard.on('*', (emitted) => {
-      const event = emitted as ShardEmitted;
-      // The hot path (every dispatch) builds no logger; other lines carry the shard's state.
-      if (event.type === 'dispatch') this.#onShardEmitted(shardId, log, event);
-      else this.#onShardEmitted(shardId, log.child({ state: this.#shardStates.get(shardId)?.state ?? null }), event);
+      this.#onShardEmitted(log.child({ state: this.#shardStates.get(shardId)?.state ?? null }), emitted as ShardEmitted);
     });
     let previous = shard.getSnapshot();
     shard.subscribe({
       next: (snapshot) => {
-        // Every dispatch moves the shard's seq; only other changes are worth a new state.
         if (!shardChanged(previous, snapshot)) return;
         previous = snapshot;
         this.#shardStates.set(shardId, shardStateOf(snapshot));
@@ -335,15 +338,8 @@ class BotRuntime implements Bot {
     this.#shardStates.set(shardId, shardStateOf(shard.getSnapshot()));
   }
 
-  #onShardEmitted(shardId: number, log: Logger, emitted: ShardEmitted): void {
+  #onShardEmitted(log: Logger, emitted: ShardEmitted): void {
     switch (emitted.type) {
-      case 'dispatch':
-        for (const dispatch of emitted.dispatches) {
-          this.#events.next(
-            new DeliveredEvent(dispatch.eventType, dispatch.id, dispatch.seq, shardId, dispatch.data, this.#replyServices) as unknown as AnyBotEvent,
-          );
-        }
-        return;
       case 'shard.ready':
         log.info({ sessionId: emitted.sessionId, user: emitted.user.username }, 'READY');
         return;
@@ -361,9 +357,6 @@ class BotRuntime implements Bot {
         else log.warn(entry, `disconnected: will ${emitted.plan.step === 'resume' ? 'resume' : emitted.plan.step === 'identify' ? 'identify afresh' : emitted.plan.step}`);
         return;
       }
-      case 'shard.duplicate':
-        log.debug({ seq: emitted.seq, id: emitted.id }, 'dropped a duplicate dispatch');
-        return;
       case 'shard.heartbeat':
         log.trace({ latencyMs: emitted.latencyMs }, 'heartbeat ACK');
         return;

@@ -54,7 +54,7 @@ export function shardStateOf(snapshot: SnapshotFrom<typeof shardMachine>): Shard
     state,
     ready: state.startsWith('session.ready'),
     sessionId: context.sessionId,
-    seq: context.seq,
+    seq: context.dispatches.seq,
     heartbeatLatencyMs: context.heartbeatLatencyMs === null ? null : Math.round(context.heartbeatLatencyMs * 100) / 100,
     reconnects: context.reconnects,
     lastDisconnect: context.lastCause ? describeCause(context.lastCause) : null,

@@ -84,7 +84,7 @@ function table(header, rows) {
   return [`| ${header.join(' | ')} |`, `| ${header.map((h, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
-const clientOrder = ['raw', 'ours', 'ours-fast-reconnect', 'direct-path-experiment', 'qq-official-bot', 'qq-guild-bot'];
+const clientOrder = ['raw', 'ours', 'ours-fast-reconnect', 'qq-official-bot', 'qq-guild-bot'];
 const ordered = (block) => clientOrder.filter((c) => block?.[c]);
 
 /** Metrics whose comparison with the peers uses the per-run comparison to raw (time is noisy; memory is not). */

@@ -1,13 +1,14 @@
-import type { SocketEvent } from '../../machines/shard.events.js';
+import type { DecodedFrame, SocketEvent } from '../../machines/shard.events.js';
 import { QQProtocolError } from '../errors.js';
 import { OpCode, type ReadyData } from '../protocol/opcodes.js';
 
 /**
- * Turns one gateway frame (text) into the shard machine's typed event. Anything that does not
+ * Turns one gateway frame (text) into the shard machine's typed event, or a dispatch for the shard's
+ * sequencer. Anything that does not
  * follow the protocol becomes `GATEWAY.MALFORMED` with a short preview: it is reported, never thrown.
  * Heartbeat ACKs come out without latency; the socket actor, which knows when it sent the beat, adds it.
  */
-export function decodeFrame(text: string, shardId?: number): SocketEvent {
+export function decodeFrame(text: string, shardId?: number): DecodedFrame {
   let frame: unknown;
   try {
     frame = JSON.parse(text);
@@ -40,7 +41,7 @@ export function decodeFrame(text: string, shardId?: number): SocketEvent {
   }
 }
 
-function decodeDispatch(text: string, d: unknown, s: unknown, t: unknown, id: unknown, shardId?: number): SocketEvent {
+function decodeDispatch(text: string, d: unknown, s: unknown, t: unknown, id: unknown, shardId?: number): DecodedFrame {
   if (typeof t !== 'string' || t.length === 0) return malformed('dispatch without a string "t"', text, shardId);
   if (s !== undefined && s !== null && (typeof s !== 'number' || !Number.isInteger(s) || s < 0)) {
     return malformed('dispatch with a non-integer "s"', text, shardId);
@@ -57,7 +58,7 @@ function decodeDispatch(text: string, d: unknown, s: unknown, t: unknown, id: un
     return { type: 'GATEWAY.READY', seq, data: { version: Number(ready.version ?? 1), session_id: ready.session_id, user, shard: shard as [number, number] } };
   }
   if (t === 'RESUMED') return { type: 'GATEWAY.RESUMED', seq };
-  return { type: 'GATEWAY.DISPATCH', dispatches: [{ eventType: t, seq, id: typeof id === 'string' ? id : null, data: d }] };
+  return { type: 'GATEWAY.DISPATCH', dispatch: { eventType: t, seq, id: typeof id === 'string' ? id : null, data: d } };
 }
 
 function malformed(problem: string, text: string, shardId?: number): SocketEvent {

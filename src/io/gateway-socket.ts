@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws';
 import { fromCallback } from 'xstate';
-import type { DispatchFrame, SocketCommand, SocketEvent, SocketInput } from '../../machines/shard.events.js';
+import type { SocketCommand, SocketEvent, SocketInput } from '../../machines/shard.events.js';
 import { QQProtocolError } from '../errors.js';
 import { Secret } from '../secret.js';
 import { OpCode } from '../protocol/opcodes.js';
@@ -15,8 +15,9 @@ export interface GatewaySocketOptions {
 
 /**
  * The shard's socket: opens one WebSocket, translates every frame into a typed `SocketEvent`, and
- * sends the frames the machine asks for. It is invoked on the shard's `session` state, so the
- * machine leaving `session` stops it; after that XState drops anything it would still send back.
+ * sends the frames the machine asks for; dispatches go to the sequencer's gate in its input. It is
+ * invoked on the shard's `session` state, so the machine leaving `session` stops it; after that XState
+ * drops anything it would still send back, and the machine has closed the gate.
  */
 export function gatewaySocketActor(options: GatewaySocketOptions = {}) {
   const create =
@@ -25,20 +26,12 @@ export function gatewaySocketActor(options: GatewaySocketOptions = {}) {
 
   return fromCallback<SocketCommand, SocketInput, SocketEvent>(({ input, sendBack, receive }) => {
     let heartbeatSentAt: number | null = null;
-    let pending: DispatchFrame[] = [];
-    const flush = (): void => {
-      if (pending.length === 0) return;
-      const dispatches = pending;
-      pending = [];
-      sendBack({ type: 'GATEWAY.DISPATCH', dispatches });
-    };
     let closed = false;
     const ws = create(input.url);
 
     ws.on('open', () => sendBack({ type: 'SOCKET.OPEN' }));
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
-        flush();
         sendBack({
           type: 'GATEWAY.MALFORMED',
           error: new QQProtocolError('Malformed gateway frame: binary frame', `<${byteLength(data)} bytes>`, input.shardId),
@@ -46,16 +39,12 @@ export function gatewaySocketActor(options: GatewaySocketOptions = {}) {
         return;
       }
       const event = decodeFrame(data.toString(), input.shardId);
+      // Dispatches go straight to the shard's sequencer, synchronously and in wire order: no machine
+      // step, nothing held for later (docs/benchmarks.md). Every other frame is a machine event.
       if (event.type === 'GATEWAY.DISPATCH') {
-        // Batch the dispatches of one event-loop turn (libuv reads up to 32 × 64 KB per socket per turn
-        // under load): one machine step per batch, so the step's fixed cost is spread over up to a few
-        // thousand events (docs/benchmarks.md). Flushed in the turn's check phase, or before any other
-        // frame, so the machine still sees every frame in wire order.
-        if (pending.length === 0) setImmediate(flush);
-        pending.push(...event.dispatches);
+        input.dispatches.accept(event.dispatch);
         return;
       }
-      flush();
       if (event.type === 'GATEWAY.HEARTBEAT_ACK' && heartbeatSentAt !== null) {
         sendBack({ type: 'GATEWAY.HEARTBEAT_ACK', latencyMs: performance.now() - heartbeatSentAt });
         heartbeatSentAt = null;
@@ -64,7 +53,6 @@ export function gatewaySocketActor(options: GatewaySocketOptions = {}) {
       sendBack(event);
     });
     ws.on('close', (code, reason) => {
-      flush();
       closed = true;
       sendBack({ type: 'SOCKET.CLOSED', code, reason: reason.toString() });
     });
@@ -73,7 +61,6 @@ export function gatewaySocketActor(options: GatewaySocketOptions = {}) {
     // closes the socket (1007/1009, then a resume) and is reported like any malformed frame.
     ws.on('error', (error: Error & { code?: unknown }) => {
       if (typeof error.code !== 'string' || !error.code.startsWith('WS_ERR_')) return;
-      flush();
       sendBack({
         type: 'GATEWAY.MALFORMED',
         error: new QQProtocolError(`Malformed gateway frame: ${error.message}`, `<${error.code}>`, input.shardId),

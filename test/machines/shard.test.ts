@@ -2,15 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { OpCode } from '../../src/protocol/opcodes.js';
 import { QQGatewayError, QQInvalidSessionError } from '../../src/errors.js';
 import { serializeFrame } from '../../src/io/gateway-socket.js';
-import type { SocketEvent } from '../../machines/shard.events.js';
+import type { DecodedFrame } from '../../machines/shard.events.js';
 import { createShardHarness } from './support/shard-harness.js';
 
-function batch(...items: Array<[number | null, string]>): SocketEvent {
-  return { type: 'GATEWAY.DISPATCH', dispatches: items.map(([seq, id]) => ({ eventType: 'C2C_MESSAGE_CREATE', seq, id, data: { n: id } })) };
-}
-const dispatch = (seq: number | null, id: string) => batch([seq, id]);
-const delivered = (h: ReturnType<typeof createShardHarness>) =>
-  h.emitted.flatMap((e) => (e.type === 'dispatch' ? e.dispatches.map((d) => d.id) : []));
+const dispatch = (seq: number | null, id: string): DecodedFrame => ({
+  type: 'GATEWAY.DISPATCH',
+  dispatch: { eventType: 'C2C_MESSAGE_CREATE', seq, id, data: { n: id } },
+});
+const delivered = (h: ReturnType<typeof createShardHarness>) => h.delivered.map((d) => d.id);
 
 describe('shard machine: handshake', () => {
   it('identifies on a fresh connection and reaches ready', async () => {
@@ -81,11 +80,39 @@ describe('shard machine: dispatches', () => {
     push(2, 'a');
     push(null, 'c');
     push(null, 'c');
-    // a batch, as the socket delivers one read: duplicates inside it and against earlier ones
-    h.socket().push(batch([4, 'd'], [3, 'b'], [4, 'd'], [5, 'e']));
+    push(4, 'd');
+    push(3, 'b');
+    push(4, 'd');
+    push(5, 'e');
     expect(delivered(h)).toEqual(['a', 'b', 'c', 'd', 'e']);
-    expect(h.emitted.filter((e) => e.type === 'shard.duplicate')).toHaveLength(5);
-    expect(h.actor.getSnapshot().context.seq).toBe(5);
+    expect(h.duplicates.map((d) => d.id)).toEqual(['b', 'a', 'c', 'b', 'd']);
+    expect(h.actor.getSnapshot().context.dispatches.seq).toBe(5);
+    // heartbeats carry the sequencer's seq
+    h.socket().push({ type: 'GATEWAY.HEARTBEAT_REQUEST' });
+    expect(h.sentFrames().at(-1)).toEqual({ op: OpCode.Heartbeat, d: 5 });
+  });
+
+  it('resumes from the last delivered seq; after op 9 d=false it forgets it and a new session starts from READY', async () => {
+    const h = createShardHarness();
+    await h.connectToReady('s1');
+    h.socket().push(dispatch(7, 'x'));
+    h.socket().push({ type: 'SOCKET.CLOSED', code: 4009, reason: 'timed out' });
+    h.clock.increment(1_000);
+    await h.flush();
+    h.socket().push({ type: 'SOCKET.OPEN' });
+    h.socket().push({ type: 'GATEWAY.HELLO', heartbeatInterval: 10_000 });
+    expect(h.sentFrames().at(-1)).toMatchObject({ op: OpCode.Resume, d: { session_id: 's1', seq: 7 } });
+    h.socket().push({ type: 'GATEWAY.INVALID_SESSION', resumable: false });
+    expect(h.actor.getSnapshot().context.dispatches.seq).toBeNull();
+    h.clock.increment(3_000);
+    await h.flush();
+    h.socket().push({ type: 'SOCKET.OPEN' });
+    h.socket().push({ type: 'GATEWAY.HELLO', heartbeatInterval: 10_000 });
+    expect(h.sentFrames().at(-1)?.op).toBe(OpCode.Identify);
+    h.socket().push({ type: 'GATEWAY.READY', seq: 1, data: { version: 1, session_id: 's2', user: { id: 'b', username: 'b', bot: true }, shard: [0, 1] } });
+    // the new session numbers from 1 again: s = 2 is new, not a replay of the old session's 2
+    h.socket().push(dispatch(2, 'y'));
+    expect(delivered(h)).toEqual(['x', 'y']);
   });
 
   it('ignores events from a socket it has left', async () => {
@@ -98,6 +125,17 @@ describe('shard machine: dispatches', () => {
     old.push({ type: 'SOCKET.CLOSED', code: 4914, reason: 'stale' });
     expect(delivered(h)).not.toContain('stale');
     expect(h.connection()).toBe('backoff');
+    // still nothing from the old socket once the new one is up; the new one delivers
+    h.clock.increment(1_000);
+    await h.flush();
+    const fresh = h.socket();
+    expect(fresh).not.toBe(old);
+    fresh.push({ type: 'SOCKET.OPEN' });
+    fresh.push({ type: 'GATEWAY.HELLO', heartbeatInterval: 10_000 });
+    fresh.push({ type: 'GATEWAY.RESUMED', seq: null });
+    old.push(dispatch(10, 'stale-2'));
+    fresh.push(dispatch(10, 'fresh'));
+    expect(delivered(h)).toEqual(['fresh']);
   });
 });
 

@@ -212,14 +212,14 @@ export function shardSpec(recorder: TransitionRecorder): ModelSpec<BotWorld, Ses
         const world = w(s);
         const sent = world.emu.c2cMessage({ content: 'model dispatch' });
         expect(sent.delivered).toBe(true);
-        await world.until(() => expect(world.shard().context.seq).toBe(sent.s), 'the dispatch to reach the shard');
+        await world.until(() => expect(world.shard().context.dispatches.seq).toBe(sent.s), 'the dispatch to reach the shard');
         expect(deliveredIds(world)).toContain(sent.id);
       },
       'duplicate dispatch': async (s) => {
         const world = w(s);
-        const seq = world.shard().context.seq;
+        const seq = world.shard().context.dispatches.seq;
         world.emu.sendRaw(JSON.stringify({ op: OpCode.Dispatch, s: seq, t: 'C2C_MESSAGE_CREATE', id: 'C2C_MESSAGE_CREATE:replayed', d: {} }));
-        await world.until(() => world.shardEmitted.get(0)?.some((e) => e.type === 'shard.duplicate' && e.seq === seq), 'the duplicate to be dropped');
+        await world.until(() => world.shardDuplicates.get(0)?.some((d) => d.seq === seq), 'the duplicate to be dropped');
         expect(deliveredIds(world)).not.toContain('C2C_MESSAGE_CREATE:replayed');
       },
       'malformed frame': async (s) => {
@@ -270,11 +270,9 @@ export function shardSpec(recorder: TransitionRecorder): ModelSpec<BotWorld, Ses
   };
 }
 
-/** Ids of every dispatch the shard delivered (emitted `dispatch` events carry one or more frames). */
+/** Ids of every dispatch the shard delivered. */
 function deliveredIds(world: BotWorld): unknown[] {
-  return (world.shardEmitted.get(0) ?? [])
-    .filter((e) => e.type === 'dispatch')
-    .flatMap((e) => ((e as { dispatches?: Array<{ id: unknown }> }).dispatches ?? [e as { id?: unknown }]).map((d) => d.id));
+  return (world.shardDelivered.get(0) ?? []).map((d) => d.id);
 }
 
 function inSessionReady(world: BotWorld, heartbeat: string): boolean {
@@ -309,7 +307,7 @@ export function checkShard(world: BotWorld | undefined, state: AnyMachineSnapsho
     return;
   }
   // the context that decides the next step
-  expect(real.sessionId !== null && real.seq !== null, 'resumable').toBe(ctx.resumable);
+  expect(real.sessionId !== null && real.dispatches.seq !== null, 'resumable').toBe(ctx.resumable);
   expect(real.identifyRejections, 'identifyRejections').toBe(ctx.rejections);
   expect(real.authFailures, 'authFailures').toBe(ctx.authFailures);
   expect(real.resumeFailures, 'resumeFailures').toBe(ctx.resumeFailures);
@@ -336,7 +334,7 @@ export function checkShard(world: BotWorld | undefined, state: AnyMachineSnapsho
   if (state.matches('resuming')) {
     expect(shard.value.connection).toEqual({ session: 'resuming' });
     const resume = frame(world, OpCode.Resume)?.d as { token: string; session_id: string; seq: number } | undefined;
-    expect(resume).toEqual({ token, session_id: real.sessionId, seq: real.seq });
+    expect(resume).toEqual({ token, session_id: real.sessionId, seq: real.dispatches.seq });
     expect(frame(world, OpCode.Identify)).toBeUndefined();
     return;
   }
@@ -347,7 +345,7 @@ export function checkShard(world: BotWorld | undefined, state: AnyMachineSnapsho
     // the emulator sees this connection attached to the shard's session
     expect(newest?.sessionId).toBe(real.sessionId);
     expect(newest?.closed).toBeUndefined();
-    if (heartbeat === 'awaitingAck') expect(newest?.heartbeats.at(-1)).toBe(real.seq);
+    if (heartbeat === 'awaitingAck') expect(newest?.heartbeats.at(-1)).toBe(real.dispatches.seq);
     return;
   }
   // backoff, rateLimited, invalidSessionWait: the connection is gone

@@ -1,5 +1,6 @@
 import { createActor, fromCallback, fromPromise, SimulatedClock, type InspectionEvent } from 'xstate';
-import type { SocketCommand, SocketEvent, SocketInput } from '../../../machines/shard.events.js';
+import type { DispatchFrame } from '../../../machines/shard.events.js';
+import type { DecodedFrame, SocketCommand, SocketEvent, SocketInput } from '../../../machines/shard.events.js';
 import { shardMachine, type ShardEmitted, type ShardInput } from '../../../machines/shard.machine.js';
 import { Secret } from '../../../src/secret.js';
 
@@ -8,8 +9,11 @@ export interface FakeSocket {
   input: SocketInput;
   commands: SocketCommand[];
   stopped: boolean;
-  /** Deliver an event as if from the wire (also after the socket was stopped, to test staleness). */
-  push(event: SocketEvent): void;
+  /**
+   * Deliver a frame as if from the wire (also after the socket was stopped, to test staleness):
+   * dispatches through the socket's gate, as the real socket does, everything else to the machine.
+   */
+  push(event: DecodedFrame): void;
 }
 
 export interface ShardHarnessOptions {
@@ -36,7 +40,12 @@ export function createShardHarness(options: ShardHarnessOptions = {}) {
         return options.tokens ? options.tokens() : new Secret(`token-${++tokenCounter}`);
       }),
       socket: fromCallback<SocketCommand, SocketInput, SocketEvent>(({ input, sendBack, receive }) => {
-        const socket: FakeSocket = { input, commands: [], stopped: false, push: (event) => sendBack(event) };
+        const socket: FakeSocket = {
+          input,
+          commands: [],
+          stopped: false,
+          push: (event) => (event.type === 'GATEWAY.DISPATCH' ? input.dispatches.accept(event.dispatch) : sendBack(event)),
+        };
         sockets.push(socket);
         receive((command) => socket.commands.push(command));
         return () => {
@@ -52,6 +61,9 @@ export function createShardHarness(options: ShardHarnessOptions = {}) {
     inspect: options.inspect,
   });
   actor.on('*', (event) => emitted.push(event as ShardEmitted));
+  const delivered: DispatchFrame[] = [];
+  const duplicates: DispatchFrame[] = [];
+  actor.getSnapshot().context.dispatches.subscribe({ dispatch: (d) => delivered.push(d), duplicate: (d) => duplicates.push(d) });
   actor.start();
 
   const socket = (): FakeSocket => {
@@ -78,5 +90,5 @@ export function createShardHarness(options: ShardHarnessOptions = {}) {
     });
   }
 
-  return { actor, clock, sockets, socket, tokenRequests, emitted, flush, connection, sentFrames, connectToReady };
+  return { actor, clock, sockets, socket, tokenRequests, emitted, delivered, duplicates, flush, connection, sentFrames, connectToReady };
 }

@@ -4,6 +4,7 @@ import { WebSocket } from 'ws';
 import { createActor, enqueueActions, SimulatedClock, type AnyActorRef, type InspectionEvent, type SnapshotFrom } from 'xstate';
 import { botMachine, type BotInput } from '../../../machines/bot.machine.js';
 import type { ShardContext, ShardEmitted, shardMachine } from '../../../machines/shard.machine.js';
+import type { DispatchFrame } from '../../../machines/shard.events.js';
 import { SystemId } from '../../../machines/system-actors.js';
 import { tokenMachine } from '../../../machines/token.machine.js';
 import type { WebhookEmitted } from '../../../machines/webhook.machine.js';
@@ -153,6 +154,9 @@ export class BotWorld extends World {
   /** Actors of the system by actor id (`token`, `gatewayDiscovery`, `identifyThrottle`, `shard-0`, …), kept after they stop. */
   readonly actors = new Map<string, AnyActorRef>();
   readonly shardEmitted = new Map<number, ShardEmitted[]>();
+  /** What each shard's sequencer delivered and dropped, in order. */
+  readonly shardDelivered = new Map<number, DispatchFrame[]>();
+  readonly shardDuplicates = new Map<number, DispatchFrame[]>();
   readonly hold: boolean;
   readonly mutedShards = new Set<number>();
   #hangNext = false;
@@ -191,6 +195,17 @@ export class BotWorld extends World {
         const list: ShardEmitted[] = [];
         this.shardEmitted.set(Number(shard[1]), list);
         ref.on('*', (event: unknown) => list.push(event as ShardEmitted));
+        const delivered: DispatchFrame[] = [];
+        const duplicates: DispatchFrame[] = [];
+        this.shardDelivered.set(Number(shard[1]), delivered);
+        this.shardDuplicates.set(Number(shard[1]), duplicates);
+        // The actor is announced before its first snapshot exists; no socket is open before this runs.
+        queueMicrotask(() =>
+          (ref.getSnapshot() as SnapshotFrom<typeof shardMachine>).context.dispatches.subscribe({
+            dispatch: (d) => delivered.push(d),
+            duplicate: (d) => duplicates.push(d),
+          }),
+        );
       }
     });
     this.actor = createActor(logic, { clock, systemId: SystemId.bot, input, inspect: this.inspector(recorder, catchActor) });
