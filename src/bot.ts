@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { BehaviorSubject, distinctUntilChanged, filter, Observable, Subject } from 'rxjs';
+import { BehaviorSubject, distinctUntilChanged, filter, Observable, Subject } from './events/rx.js';
 import { createActor, type AnyActorRef, type InspectionEvent, type Observer, type SnapshotFrom } from 'xstate';
 import type { BotActorRef, BotEmitted } from '../machines/bot.machine.js';
 import type { GatewayDiscoveryEmitted } from '../machines/gateway.machine.js';

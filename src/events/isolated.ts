@@ -1,4 +1,5 @@
-import { Observable, type Observer, type OperatorFunction, type Subscription } from 'rxjs';
+import type { Observer, OperatorFunction, Subscription } from 'rxjs';
+import { Observable } from './rx.js';
 
 /** Where a subscriber's exception goes instead of crashing the process. */
 export type SubscriberErrorSink = (error: unknown, value: unknown) => void;

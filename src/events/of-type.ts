@@ -1,4 +1,5 @@
-import { filter, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { filter } from './rx.js';
 
 /**
  * Keeps the events whose `type` is one of `types`, narrowing the element type.
