@@ -15,8 +15,11 @@ export async function runDemo(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
   out: NodeJS.WritableStream = process.stdout,
-  /** The bot's logger instead of the demo's own (tests: capture every line at trace level). */
-  options: { logger?: Logger } = {},
+  /**
+   * `logger`: the bot's logger instead of the demo's own (tests: capture every line at trace level).
+   * `onEmulator`: handed the embedded emulator once it runs (tests: read what it issued and saw).
+   */
+  options: { logger?: Logger; onEmulator?: (emulator: Emulator) => void } = {},
 ): Promise<number> {
   const forever = args.includes('--forever');
   const verbose = args.includes('--verbose');
@@ -24,17 +27,24 @@ export async function runDemo(
   if (env['QQ_BOT_APP_ID'] && env['QQ_BOT_SECRET']) {
     return runAgainstPlatform(env['QQ_BOT_APP_ID'], env['QQ_BOT_SECRET'], env['QQ_BOT_SANDBOX'] === '1', print, verbose);
   }
-  return runAgainstEmulator({ forever, verbose, print, logger: options.logger });
+  return runAgainstEmulator({ forever, verbose, print, logger: options.logger, onEmulator: options.onEmulator });
 }
 
 const appId = '102000001';
 const secret = 'demo-secret-do-not-use-in-production';
 
-async function runAgainstEmulator(options: { forever: boolean; verbose: boolean; print: (line: string) => void; logger: Logger | undefined }): Promise<number> {
+async function runAgainstEmulator(options: {
+  forever: boolean;
+  verbose: boolean;
+  print: (line: string) => void;
+  logger: Logger | undefined;
+  onEmulator: ((emulator: Emulator) => void) | undefined;
+}): Promise<number> {
   const { print } = options;
   print('qq-bot-machine demo — an echo bot on the embedded QQ platform emulator');
   print('(set QQ_BOT_APP_ID and QQ_BOT_SECRET to run the same bot against the real platform)\n');
   const emu = await startEmulator({ appId, secret, heartbeatInterval: 1_000, tokenTtl: 6 });
+  options.onEmulator?.(emu);
   print(`emulator   token ${emu.tokenUrl}\n           api   ${emu.apiBase}\n           ws    ${emu.gatewayUrl}\n`);
   const bot = createBot({
     appId,

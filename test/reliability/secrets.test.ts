@@ -5,31 +5,18 @@
  * trace level over its thousands of events and hundreds of faults.
  */
 import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/demo.js';
+import type { Emulator } from '../../src/emulator/index.js';
 import { captureLogs } from '../support/bot-fixture.js';
 import { report } from './support/scale.js';
 
 /** The demo's built-in credentials (src/demo.ts). */
 const demoSecret = 'demo-secret-do-not-use-in-production';
 
-const realFetch = globalThis.fetch;
-afterEach(() => {
-  globalThis.fetch = realFetch;
-});
-
 describe('secrets at trace level', () => {
   it('the full demo logs at trace level and prints its summary without the secret or a token', async () => {
-    // Record every access token the platform hands out, straight from the token endpoint's answers.
-    const tokens = new Set<string>();
-    globalThis.fetch = async (input, init) => {
-      const response = await realFetch(input, init);
-      if (String(input instanceof Request ? input.url : input).endsWith('/app/getAppAccessToken')) {
-        const body = (await response.clone().json().catch(() => null)) as { access_token?: unknown } | null;
-        if (typeof body?.access_token === 'string') tokens.add(body.access_token);
-      }
-      return response;
-    };
+    let emulator: Emulator | undefined;
     let printed = '';
     const out = new Writable({
       write(chunk, _encoding, callback) {
@@ -38,8 +25,10 @@ describe('secrets at trace level', () => {
       },
     });
     const logs = captureLogs('trace');
-    const code = await runDemo(['--verbose'], {}, out, { logger: logs.logger });
+    const code = await runDemo(['--verbose'], {}, out, { logger: logs.logger, onEmulator: (emu) => (emulator = emu) });
     expect(code, printed).toBe(0);
+    // Every access token the platform handed out.
+    const tokens = new Set((emulator?.tokens ?? []).map((issued) => issued.value));
 
     const text = logs.text();
     const leaks = {
