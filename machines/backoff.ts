@@ -11,11 +11,20 @@ export function withJitter(ms: number, fraction = 0.2, random: () => number = Ma
   return Math.round(ms + ms * fraction * random());
 }
 
-export function reconnectDelayMs(attempt: number, random: () => number = Math.random): number {
+/**
+ * How far the immediate first reconnect is spread: 25 ms per shard of the bot, at most 250 ms. When a
+ * gateway node restarts, every shard on it drops at once; spread, their reconnects arrive about one
+ * per 25 ms instead of all together. A bot with one shard has nobody to spread from, so it loses at
+ * most 25 ms (docs/lifecycle.md, docs/benchmarks.md §4).
+ */
+export function firstReconnectSpreadMs(shardCount: number): number {
+  return Math.min(250, 25 * Math.max(1, shardCount));
+}
+
+export function reconnectDelayMs(attempt: number, random: () => number = Math.random, firstTrySpreadMs = 250): number {
   const index = Math.min(attempt, reconnectScheduleMs.length - 1);
   const base = reconnectScheduleMs[index] ?? 60_000;
-  // The immediate first try still gets a little spread (up to 250 ms).
-  return base === 0 ? Math.round(250 * random()) : withJitter(base, 0.2, random);
+  return base === 0 ? Math.round(firstTrySpreadMs * random()) : withJitter(base, 0.2, random);
 }
 
 /** Exponential backoff for HTTP retries: 1 s, 2 s, 4 s … capped, with jitter. */

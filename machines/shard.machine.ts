@@ -3,7 +3,7 @@ import { QQBotError, QQGatewayError, QQInvalidSessionError, QQSessionLimitError,
 import { closePolicy, type CloseAction } from '../src/protocol/close-codes.js';
 import { gatewayToken, OpCode, type ReadyData } from '../src/protocol/opcodes.js';
 import { Secret } from '../src/secret.js';
-import { maxTimerMs, reconnectDelayMs } from './backoff.js';
+import { firstReconnectSpreadMs, maxTimerMs, reconnectDelayMs } from './backoff.js';
 import { DispatchSequencer } from './dispatch-sequencer.js';
 import type { SocketCommand, SocketEvent, SocketInput } from './shard.events.js';
 import { SystemId } from './system-actors.js';
@@ -387,7 +387,7 @@ export const shardMachine = setup({
     HEARTBEAT_INTERVAL: ({ context }) => context.heartbeatIntervalMs,
     /** A session that stayed up this long resets the reconnect schedule. */
     STABLE_SESSION: 60_000,
-    RECONNECT_BACKOFF: ({ context }) => reconnectDelayMs(context.reconnectAttempt - 1),
+    RECONNECT_BACKOFF: ({ context }) => reconnectDelayMs(context.reconnectAttempt - 1, Math.random, firstReconnectSpreadMs(context.shardCount)),
     /** 4008: the platform asks us to slow down (qqbot-nodejs waits 60 s; reference §5.3). */
     RATE_LIMIT_WAIT: 60_000,
     /** op 9: a short random wait before identifying again (reference §4.6: about 3 s). */
