@@ -49,12 +49,28 @@ export function usableLifetimeMs(expiresInSeconds: number): number {
   return Math.max(0, lifeMs - Math.min(5_000, lifeMs * 0.1));
 }
 
-/** When to refresh a token with `expiresInSeconds` left. */
+/**
+ * The longest wait between a failed token request and the next one: RETRY_BACKOFF grows 1 s, 2 s, 4 s …
+ * with jitter, and never beyond this cap (the jitter too is clamped to it by `exponentialDelayMs`).
+ */
+export const tokenRetryCapMs = 30_000;
+
+/** The longest wait before asking again when the platform answered the token we hold, close to its window. */
+export const sameTokenRetryMaxMs = 5_000;
+
+/**
+ * When to refresh a token with `expiresInSeconds` left. `sameTokenAnswers > 0`: the platform answered the
+ * token we already hold, which it does until the token's last 60 s (reference §1.3). Close to that window
+ * we were just early: ask again soon (1 s at least, no hot loop). Far from it (a forced refresh after a
+ * 401 or close 4004 answered with the current token) asking again soon would only get the same token
+ * again, so wait for the window as usual (reference §1.4: "reschedule it for inside the 60 s window").
+ */
 export function refreshDelayMs(expiresInSeconds: number, sameTokenAnswers: number): number {
   const lifeMs = expiresInSeconds * 1000;
   if (sameTokenAnswers > 0) {
-    // The platform answered the same token: we were early. Try again soon, but never hot-loop.
-    return Math.max(1_000, Math.min(5_000, lifeMs / 4));
+    const untilLeadMs = lifeMs - refreshLeadSeconds * 1000;
+    if (untilLeadMs > sameTokenRetryMaxMs) return Math.min(untilLeadMs, maxTimerMs);
+    return Math.max(1_000, Math.min(sameTokenRetryMaxMs, lifeMs / 4));
   }
   if (expiresInSeconds > refreshLeadSeconds * 2) return Math.min(lifeMs - refreshLeadSeconds * 1000, maxTimerMs);
   // Short lifetimes (tests, or a token fetched late in its life): renew at 60 % of what is left.
@@ -89,7 +105,7 @@ export const tokenMachine = setup({
   },
   delays: {
     REFRESH: ({ context }) => refreshDelayMs(context.expiresInSeconds, context.sameTokenAnswers),
-    RETRY_BACKOFF: ({ context }) => exponentialDelayMs(context.failures - 1, 30_000),
+    RETRY_BACKOFF: ({ context }) => exponentialDelayMs(context.failures - 1, tokenRetryCapMs),
     TOKEN_LIFETIME: ({ context }) => Math.min(usableLifetimeMs(context.expiresInSeconds), maxTimerMs),
   },
 }).createMachine({

@@ -45,6 +45,26 @@ describe('token machine', () => {
     expect(h.actor.getSnapshot().context.token?.reveal()).toBe('B');
   });
 
+  it('a forced refresh answered with the same long-lived token waits for the 60-second window, not polling every few seconds', async () => {
+    const h = harness();
+    h.actor.send({ type: 'START' });
+    h.fetches[0]?.resolve(h.grant('A', 7200));
+    await h.flush();
+    h.clock.increment(200_000);
+    // e.g. after a 401 or close 4004: the platform still answers A, which has 7000 s left
+    h.actor.send({ type: 'FORCE_REFRESH' });
+    h.fetches[1]?.resolve(h.grant('A', 7000));
+    await h.flush();
+    expect(h.actor.getSnapshot().context.sameTokenAnswers).toBe(1);
+    h.clock.increment(6950_000 - 1); // 50 s before it expires, as for any token
+    expect(h.fetches).toHaveLength(2);
+    h.clock.increment(1);
+    expect(h.fetches).toHaveLength(3);
+    h.fetches[2]?.resolve(h.grant('B', 7200));
+    await h.flush();
+    expect(h.actor.getSnapshot().context.token?.reveal()).toBe('B');
+  });
+
   it('accepts a refresh that returns the same token (too early) and tries again soon, never in a hot loop', async () => {
     const h = harness();
     h.actor.send({ type: 'START' });
