@@ -43,9 +43,10 @@ describe('chaos: exactly-once through faults', () => {
       expect(emulator.expiredTokenUses).toBeLessThanOrEqual((result.figures['tokenRevocations'] as number) * 2);
       // max_concurrency is kept through every re-identify.
       expect(emulator.rateLimitedByPlatform).toBe(0);
-      // Zombies are found within two heartbeat intervals (plus a simulated step).
+      // Zombies are found within two heartbeat intervals (each timer may start up to one simulated
+      // step late: the clock moves in steps of 1 s).
       const zombies = result.figures['zombieDetectionMs'] as { count: number; max: number };
-      expect(zombies.max).toBeLessThanOrEqual(2 * (result.figures['heartbeatIntervalMs'] as number) + 1_000);
+      expect(zombies.max).toBeLessThanOrEqual(2 * (result.figures['heartbeatIntervalMs'] as number) + 2 * 1_000);
       // No hot loop: a shard backs off; a handful of connections per simulated minute at most.
       expect(result.figures['connectionsPerSimulatedMinuteMax']).toBeLessThanOrEqual(20);
     },

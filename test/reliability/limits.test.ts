@@ -176,13 +176,16 @@ describe('identify pacing and budget', () => {
       const sim = fx;
       sim.emu.holdHello();
       // Each new socket gets its Hello after a random 0–1.5 s of simulated latency.
+      let seen = 0;
       const releaseDueHellos = () => {
-        for (const connection of sim.emu.connections) {
-          if (!helloDue.has(connection.id)) helloDue.set(connection.id, sim.driver.now() + rng.int(1_500));
-        }
-        if ([...helloDue.entries()].some(([id, due]) => due <= sim.driver.now() && !sim.emu.connections[id - 1]?.sent.some((f) => f.op === OpCode.Hello))) {
+        for (; seen < sim.emu.connections.length; seen++) helloDue.set(sim.emu.connections[seen]!.id, sim.driver.now() + rng.int(1_500));
+        const due = [...helloDue.entries()].filter(([, at]) => at <= sim.driver.now());
+        if (due.length > 0) {
+          // releaseHello() greets every socket still waiting; later ones are held again.
+          for (const [id] of due) helloDue.delete(id);
           sim.emu.releaseHello();
           sim.emu.holdHello();
+          for (const [id] of [...helloDue]) if (sim.emu.connections[id - 1]?.sent.some((f) => f.op === OpCode.Hello)) helloDue.delete(id);
         }
       };
       const step = async (ms: number) => {

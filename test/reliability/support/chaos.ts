@@ -24,7 +24,7 @@ import { DEFAULT_BOT_USER } from '../../../src/emulator/emulator.js';
 import { OpCode } from '../../../src/protocol/opcodes.js';
 import type { DisconnectCause, ReconnectPlan } from '../../../machines/shard.machine.js';
 import { appId, secret } from '../../support/bot-fixture.js';
-import { percentile, prng, round, type Rng } from './scale.js';
+import { maxOf, percentile, prng, round, type Rng } from './scale.js';
 import { SimDriver } from './sim-driver.js';
 
 export interface ChaosOptions {
@@ -77,6 +77,7 @@ interface Dispatched {
 interface Seen {
   count: number;
   shard: number;
+  seq: number | null;
   at: number;
 }
 
@@ -149,6 +150,9 @@ class ChaosRun {
   readonly readySince: Array<number | null> = [];
   readonly offlineSince: Array<number | null> = [];
   readonly zombieAt = new Map<number, number>();
+  /** What happened during each shard's current offline stretch, and during the longest one. */
+  readonly offlineSteps: string[][] = [];
+  longestOffline: { shard: number; ms: number; steps: string[] } = { shard: -1, ms: 0, steps: [] };
   readonly subscriptions: Subscription[] = [];
   readonly unhooks: Array<() => void> = [];
   faultsUsed = 0;
@@ -170,6 +174,7 @@ class ChaosRun {
       this.readySince.push(null);
       this.offlineSince.push(null);
       this.nextEvent.push(0);
+      this.offlineSteps.push([]);
     }
   }
 
@@ -181,7 +186,7 @@ class ChaosRun {
   async execute(): Promise<ChaosResult> {
     const { bot, driver, options } = this;
     this.subscriptions.push(
-      bot.events$.subscribe((event) => this.onEvent(event.id, event.shard)),
+      bot.events$.subscribe((event) => this.onEvent(event.id, event.shard, event.seq)),
       bot.errors$.subscribe((error) => {
         this.errorsByCode[error.code] = (this.errorsByCode[error.code] ?? 0) + 1;
       }),
@@ -242,11 +247,11 @@ class ChaosRun {
     this.dispatched.set(id, { shard, n, at: this.driver.now(), delivered: result.delivered });
   }
 
-  onEvent(id: string | null, shard: number): void {
+  onEvent(id: string | null, shard: number, seq: number | null): void {
     if (id === null) return;
     const seen = this.seen.get(id);
     if (seen) seen.count += 1;
-    else this.seen.set(id, { count: 1, shard, at: this.driver.now() });
+    else this.seen.set(id, { count: 1, shard, seq, at: this.driver.now() });
     this.order[shard]?.push(id);
   }
 
@@ -255,8 +260,12 @@ class ChaosRun {
     if (ready && this.readySince[shard] === null) {
       this.readySince[shard] = now;
       const since = this.offlineSince[shard];
-      if (since !== null && since !== undefined) this.offline.push(now - since);
+      if (since !== null && since !== undefined) {
+        this.offline.push(now - since);
+        if (now - since > this.longestOffline.ms) this.longestOffline = { shard, ms: now - since, steps: this.offlineSteps[shard]! };
+      }
       this.offlineSince[shard] = null;
+      this.offlineSteps[shard] = [];
     } else if (!ready && this.readySince[shard] !== null) {
       this.readySince[shard] = null;
       this.offlineSince[shard] = now;
@@ -278,6 +287,8 @@ class ChaosRun {
       });
       const onDisconnect = actor.on('shard.disconnected', (event: { cause: DisconnectCause; plan: ReconnectPlan }) => {
         this.disconnects.push({ shard, cause: event.cause, plan: event.plan, hadSession: this.hasSession[shard]! });
+        const cause = event.cause.kind === 'close' ? `close ${event.cause.code}` : event.cause.kind === 'invalid-session' ? `op 9 ${event.cause.resumable}` : event.cause.kind;
+        this.offlineSteps[shard]?.push(`+${Math.round((this.driver.now() - (this.offlineSince[shard] ?? this.driver.now())) / 1000)}s ${cause} → ${event.plan.step}`);
         if (event.plan.step === 'identify') this.hasSession[shard] = false;
       });
       this.unhooks.push(() => onReady.unsubscribe(), () => onDisconnect.unsubscribe());
@@ -486,9 +497,13 @@ class ChaosRun {
     // Duplicates, phantoms and order (per shard: session creation order, then seq).
     let duplicated = 0;
     let phantom = 0;
+    let wrongPlace = 0;
     for (const [id, seen] of this.seen) {
       if (seen.count > 1) duplicated += seen.count - 1;
       if (!this.dispatched.has(id)) phantom += 1;
+      // the event came on its own shard with the seq the platform gave it
+      const where = placed.get(id);
+      if (where && (seen.seq !== where.s || seen.shard !== this.dispatched.get(id)?.shard)) wrongPlace += 1;
     }
     let outOfOrder = 0;
     for (const ids of this.order) {
@@ -539,6 +554,7 @@ class ChaosRun {
     if (duplicated > 0) problems.push(`${duplicated} duplicate deliveries`);
     if (outOfOrder > 0) problems.push(`${outOfOrder} events out of order`);
     if (phantom > 0) problems.push(`${phantom} events nobody dispatched`);
+    if (wrongPlace > 0) problems.push(`${wrongPlace} events with another shard or seq than the platform gave them`);
 
     // Why sessions ended: only the kills we injected (and the 3-failed-resumes rule) may end one.
     const identifyPlans = this.disconnects.filter((d) => d.plan.step === 'identify' && d.hadSession);
@@ -566,6 +582,7 @@ class ChaosRun {
       duplicated,
       outOfOrder,
       phantom,
+      wrongShardOrSeq: wrongPlace,
       droppedByPlatform: {
         noSession: droppedNoSession,
         killedSessionTail: droppedAbandoned,
@@ -589,11 +606,12 @@ class ChaosRun {
         identifyAfterResumableFault: resumableCauses.length,
         ghostSessions,
       },
-      longestGapMs: Math.max(0, ...this.offline),
-      offlineMs: { count: this.offline.length, p50: percentile(this.offline, 50), p99: percentile(this.offline, 99), max: Math.max(0, ...this.offline) },
-      deliveryDelayMs: { p50: percentile(seenAt, 50), p99: percentile(seenAt, 99), max: Math.max(0, ...seenAt) },
+      longestGapMs: maxOf(this.offline),
+      longestGap: this.longestOffline,
+      offlineMs: { count: this.offline.length, p50: percentile(this.offline, 50), p99: percentile(this.offline, 99), max: maxOf(this.offline) },
+      deliveryDelayMs: { p50: percentile(seenAt, 50), p99: percentile(seenAt, 99), max: maxOf(seenAt) },
       heartbeatIntervalMs: heartbeatIntervalOf(this.emu),
-      zombieDetectionMs: { count: this.zombieDetection.length, max: Math.max(0, ...this.zombieDetection) },
+      zombieDetectionMs: { count: this.zombieDetection.length, max: maxOf(this.zombieDetection) },
       connectionsPerSimulatedMinuteMax: perMinuteMax(emu.connections.map((c) => c.openedAt)),
       handshakeFaultsMissed: this.tapsMissed,
       errorsByCode: this.errorsByCode,

@@ -47,6 +47,13 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[index] as number;
 }
 
+/** The largest value (0 for an empty list); safe for lists too long to spread into Math.max. */
+export function maxOf(values: readonly number[]): number {
+  let max = 0;
+  for (const value of values) if (value > max) max = value;
+  return max;
+}
+
 export function round(value: number, digits = 2): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;

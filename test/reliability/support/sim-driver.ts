@@ -113,12 +113,6 @@ export class SimDriver {
     return this.now() - start;
   }
 
-  /** The shard's connection state as a dotted path: `session.ready`, `backoff`, … */
-  shardState(shard: number): string {
-    const snapshot = this.#actor(`shard-${shard}`)?.getSnapshot() as { value?: { connection?: unknown } } | undefined;
-    return dottedState(snapshot?.value?.connection);
-  }
-
   #actor(systemId: string): AnyActorRef | undefined {
     return this.#bot?.actor.system.get(systemId) as AnyActorRef | undefined;
   }
@@ -153,18 +147,4 @@ export class SimDriver {
 function shardActors(bot: Bot): Array<[string, AnyActorRef]> {
   const children = (bot.actor.getSnapshot() as { children: Record<string, AnyActorRef | undefined> }).children;
   return Object.entries(children).filter((entry): entry is [string, AnyActorRef] => entry[0].startsWith('shard-') && entry[1] !== undefined);
-}
-
-export function dottedState(value: unknown): string {
-  const parts: string[] = [];
-  let current = value;
-  while (typeof current === 'object' && current !== null) {
-    const keys = Object.keys(current);
-    const key = keys[0];
-    if (key === undefined || keys.length > 1) break;
-    parts.push(key);
-    current = (current as Record<string, unknown>)[key];
-  }
-  if (typeof current === 'string') parts.push(current);
-  return parts.join('.');
 }
