@@ -134,6 +134,11 @@ export const maxAuthFailures = 3;
 /** The close code we use when we close a socket we intend to resume (anything but 1000/1001). */
 export const resumableCloseCode = 4000;
 
+/** A session to RESUME: its id from READY and a sequence number to resume from. */
+function hasResumableSession(context: ShardContext): boolean {
+  return context.sessionId !== null && context.dispatches.seq !== null;
+}
+
 export function planReconnect(context: ShardContext, cause: DisconnectCause): ReconnectPlan {
   const shard = context.shardId;
   const base = (step: ReconnectStep, afterInvalidSession = false, error: QQBotError | null = null): ReconnectPlan => ({
@@ -167,7 +172,7 @@ export function planReconnect(context: ShardContext, cause: DisconnectCause): Re
   if (plan.step === 'refresh-token' && context.authFailures + 1 >= maxAuthFailures) {
     plan = base('fatal', false, new QQGatewayError(4004, 'authentication failed with fresh tokens', { fatal: true, shard }));
   }
-  if (plan.step === 'resume' && (context.sessionId === null || context.dispatches.seq === null || context.resumeFailures >= maxResumeFailures)) {
+  if (plan.step === 'resume' && (!hasResumableSession(context) || context.resumeFailures >= maxResumeFailures)) {
     plan = { ...plan, step: 'identify' };
   }
   return plan;
@@ -204,8 +209,8 @@ export const shardMachine = setup({
     }),
   },
   guards: {
-    canResume: ({ context }) => context.sessionId !== null && context.dispatches.seq !== null,
-    needsIdentifySlot: ({ context }) => !context.identifySlotGranted && !(context.sessionId !== null && context.dispatches.seq !== null),
+    canResume: ({ context }) => hasResumableSession(context),
+    needsIdentifySlot: ({ context }) => !context.identifySlotGranted && !hasResumableSession(context),
     identifyKeepsBeingRejected: ({ context }) => context.identifyRejections + 1 >= maxIdentifyRejections,
     planIsFatal: ({ context }) => context.plan?.step === 'fatal' || context.plan?.step === 'fatal-bot',
     planIsRateLimited: ({ context }) => context.plan?.step === 'rate-limited',
