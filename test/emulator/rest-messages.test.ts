@@ -33,6 +33,13 @@ describe('success answers', () => {
     expect(res.status).toBe(200);
   });
 
+  it.each(['c2c', 'group'] as const)('a %s body without msg_type is text (botgo omits a zero msg_type)', async (scene) => {
+    const inbound = scene === 'c2c' ? t.emu.c2cMessage({ content: 'ping' }) : t.emu.groupAtMessage({ content: 'ping' });
+    const res = await t.api('POST', scene === 'c2c' ? C2C : GROUP, { content: 'pong', msg_id: inbound.msgId });
+    expect(res.status).toBe(200);
+    expect(t.emu.rest.sent.at(-1)).toMatchObject({ scene, msgType: 0, passive: true, body: { content: 'pong' } });
+  });
+
   it('accepts markdown + keyboard, ark, embed and (C2C) input-notify bodies', async () => {
     const inbound = t.emu.c2cMessage({ content: 'ping' });
     const keyboard = {
@@ -74,7 +81,10 @@ describe('error answers', () => {
 describe('body checks', () => {
   const cases: Array<[string, 'c2c' | 'group', unknown, number]> = [
     ['a body that is not a JSON object', 'c2c', 'hello', 12002],
-    ['no msg_type', 'c2c', { content: 'x' }, 340069],
+    ['an unknown msg_type', 'c2c', { msg_type: 99, content: 'x' }, 340069],
+    ['an unknown msg_type in a group', 'group', { msg_type: 99, content: 'x' }, 340069],
+    ['msg_type as a string', 'group', { msg_type: '0', content: 'x' }, 340069],
+    ['no msg_type and no content (text needs content)', 'c2c', {}, 50006],
     ['msg_type 5 (SDK-only, unconfirmed)', 'c2c', { msg_type: 5, content: 'x' }, 340069],
     ['msg_type 6 in a group (input-notify is C2C only)', 'group', { msg_type: 6, input_notify: { input_type: 1 } }, 340069],
     ['text without content', 'c2c', { msg_type: 0 }, 50006],

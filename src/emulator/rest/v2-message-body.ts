@@ -2,6 +2,8 @@
  * Reads a C2C/group send body (reference §9.2) into the fields the rules need, rejecting malformed ones.
  * msg_type: 0 text, 2 markdown, 3 ark, 4 embed, 7 media, and 6 input-notify in C2C only (botgo `InputNotifyMsg`).
  * 1 and 5 are SDK-only and UNCONFIRMED (reference §9.2), so they are refused like any unknown type.
+ * An absent (or null) msg_type is 0: botgo declares ``MsgType int `json:"msg_type,omitempty"` `` with "0: 文字消息",
+ * so every botgo text message omits it and the platform accepts it (issue 15; qq-official-bot does the same).
  */
 import { isInteger, isJsonObject, isNonEmptyString, type JsonObject } from './json.js';
 import { reject, restErrors } from './rest-errors.js';
@@ -18,6 +20,9 @@ export interface V2Message {
   fileInfo: string | undefined;
 }
 
+/** What an absent msg_type means: text (botgo `dto/message_create.go` omits a zero MsgType). */
+const TEXT_WHEN_ABSENT = 0;
+
 const MSG_TYPES = { c2c: [0, 2, 3, 4, 6, 7], group: [0, 2, 3, 4, 7] } as const;
 
 export function readV2MessageBody(scene: 'c2c' | 'group', raw: unknown): V2Message {
@@ -27,7 +32,7 @@ export function readV2MessageBody(scene: 'c2c' | 'group', raw: unknown): V2Messa
     if (body[key] !== undefined && typeof body[key] !== 'string') reject(restErrors.badBody);
   }
   if (body.msg_seq !== undefined && (!isInteger(body.msg_seq) || body.msg_seq < 0)) reject(restErrors.badBody);
-  const msgType = body.msg_type;
+  const msgType = body.msg_type ?? TEXT_WHEN_ABSENT;
   if (!isInteger(msgType) || !(MSG_TYPES[scene] as readonly number[]).includes(msgType)) reject(restErrors.invalidMsgType);
 
   checkContentFor(msgType, body);
