@@ -40,6 +40,34 @@ describe('success answers', () => {
     expect(t.emu.rest.sent.at(-1)).toMatchObject({ scene, msgType: 0, passive: true, body: { content: 'pong' } });
   });
 
+  it('reads JSON null as "not given", as botpy sends every unset parameter (api.py post_group_message)', async () => {
+    const inbound = t.emu.groupAtMessage({ content: 'ping' });
+    const botpyBody = {
+      group_openid: DEFAULT_GROUP_OPENID, msg_type: 0, content: 'pong', embed: null, ark: null, message_reference: null,
+      media: null, msg_id: inbound.msgId, msg_seq: 1, event_id: null, markdown: null, keyboard: null,
+    };
+    expect((await t.api('POST', GROUP, botpyBody)).status).toBe(200);
+    expect(t.emu.rest.sent.at(-1)).toMatchObject({ msgType: 0, passive: true, msgId: inbound.msgId });
+    // null is absent, not a value: a null content is still an empty text message.
+    expect((await t.api('POST', GROUP, { ...botpyBody, content: null, msg_seq: 2 })).body).toMatchObject({ code: 50006 });
+  });
+
+  it('infers msg_type from the rich part when it is absent (qqbot-nodejs send())', async () => {
+    const inbound = t.emu.c2cMessage({ content: 'ping' });
+    expect((await t.api('POST', C2C, { markdown: { content: '# hi' }, msg_id: inbound.msgId, msg_seq: 1 })).status).toBe(200);
+    expect(t.emu.rest.sent.at(-1)).toMatchObject({ msgType: 2 });
+    expect((await t.api('POST', C2C, { ark: { template_id: 23, kv: [{ key: '#DESC#', value: 'd' }] }, msg_id: inbound.msgId, msg_seq: 2 })).status).toBe(200);
+    expect(t.emu.rest.sent.at(-1)).toMatchObject({ msgType: 3 });
+    // An inferred markdown is still checked like an explicit one.
+    expect((await t.api('POST', C2C, { markdown: {}, msg_id: inbound.msgId, msg_seq: 3 })).body).toMatchObject({ code: 40034124 });
+  });
+
+  it('accepts msg_type 2 with a keyboard and no markdown (NoneBot send_to_c2c, qq-official-bot handleKeyboard)', async () => {
+    const inbound = t.emu.c2cMessage({ content: 'ping' });
+    const res = await t.api('POST', C2C, { msg_type: 2, keyboard: { id: '102000001_1', bot_appid: '102000001' }, msg_id: inbound.msgId, msg_seq: 1 });
+    expect(res.status).toBe(200);
+  });
+
   it('accepts markdown + keyboard, ark, embed and (C2C) input-notify bodies', async () => {
     const inbound = t.emu.c2cMessage({ content: 'ping' });
     const keyboard = {
@@ -90,7 +118,7 @@ describe('body checks', () => {
     ['text without content', 'c2c', { msg_type: 0 }, 50006],
     ['text with blank content', 'group', { msg_type: 0, content: '  ' }, 50006],
     ['msg_seq that is not an integer', 'c2c', { msg_type: 0, content: 'x', msg_seq: '2' }, 12002],
-    ['msg_type 2 without markdown', 'c2c', { msg_type: 2 }, 22006],
+    ['msg_type 2 with neither markdown nor keyboard', 'c2c', { msg_type: 2 }, 22006],
     ['markdown together with content', 'c2c', { msg_type: 2, content: 'x', markdown: { content: 'y' } }, 50037],
     ['markdown with both content and a template', 'c2c', { msg_type: 2, markdown: { content: 'y', custom_template_id: 't' } }, 50057],
     ['markdown with neither', 'c2c', { msg_type: 2, markdown: {} }, 40034124],
@@ -211,5 +239,20 @@ describe('active messages', () => {
   it('are refused in both scenes (40034105); an empty msg_id counts as none', async () => {
     expect((await t.api('POST', C2C, text({}))).body).toMatchObject({ code: 40034105 });
     expect((await t.api('POST', GROUP, text({ msg_id: '', msg_seq: 1 }))).body).toMatchObject({ code: 40034105 });
+  });
+
+  it('a C2C is_wakeup message is accepted within 30 days of the user writing, and only then (qqbot-nodejs sendWakeup)', async () => {
+    const wakeup = { content: 'you have news', is_wakeup: true };
+    expect((await t.api('POST', C2C, wakeup)).body).toMatchObject({ code: 40034105 });
+    t.emu.c2cMessage({ content: 'hi' });
+    t.clock.advance(30 * 24 * 60 * MINUTE);
+    const res = await t.api('POST', C2C, wakeup);
+    expect(res.status).toBe(200);
+    expect(t.emu.rest.sent.at(-1)).toMatchObject({ passive: false, wakeup: true });
+    t.clock.advance(1);
+    expect((await t.api('POST', C2C, wakeup)).body).toMatchObject({ code: 40034105 });
+    // Groups have no wake-up messages.
+    t.emu.groupAtMessage({ content: 'hi' });
+    expect((await t.api('POST', GROUP, wakeup)).body).toMatchObject({ code: 40034105 });
   });
 });
