@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_GROUP_OPENID, DEFAULT_USER_OPENID } from '../../src/emulator/index.js';
 import { MINUTE, samples, startRestTestbed, type RestTestbed } from './rest-fixture.js';
+import { fetchToken } from './support/emulator-fixture.js';
 
 const C2C = `/v2/users/${DEFAULT_USER_OPENID}/messages`;
 const GROUP = `/v2/groups/${DEFAULT_GROUP_OPENID}/messages`;
@@ -246,13 +247,15 @@ describe('active messages', () => {
     expect((await t.api('POST', C2C, wakeup)).body).toMatchObject({ code: 40034105 });
     t.emu.c2cMessage({ content: 'hi' });
     t.clock.advance(30 * 24 * 60 * MINUTE);
-    const res = await t.api('POST', C2C, wakeup);
+    // Thirty days outlive the first access token.
+    const auth = { authorization: `QQBot ${(await fetchToken(t.emu)).access_token}` };
+    const res = await t.api('POST', C2C, wakeup, auth);
     expect(res.status).toBe(200);
     expect(t.emu.rest.sent.at(-1)).toMatchObject({ passive: false, wakeup: true });
     t.clock.advance(1);
-    expect((await t.api('POST', C2C, wakeup)).body).toMatchObject({ code: 40034105 });
+    expect((await t.api('POST', C2C, wakeup, auth)).body).toMatchObject({ code: 40034105 });
     // Groups have no wake-up messages.
     t.emu.groupAtMessage({ content: 'hi' });
-    expect((await t.api('POST', GROUP, wakeup)).body).toMatchObject({ code: 40034105 });
+    expect((await t.api('POST', GROUP, wakeup, auth)).body).toMatchObject({ code: 40034105 });
   });
 });
