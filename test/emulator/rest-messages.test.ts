@@ -63,6 +63,25 @@ describe('success answers', () => {
     expect((await t.api('POST', C2C, { markdown: {}, msg_id: inbound.msgId, msg_seq: 3 })).body).toMatchObject({ code: 40034124 });
   });
 
+  it('accepts botgo markdown and keyboards: zero values instead of absent fields (dto/message_create.go, dto/keyboard)', async () => {
+    const inbound = t.emu.groupAtMessage({ content: 'ping' });
+    const goMarkdown = (fields: Record<string, unknown>) => ({ template_id: 0, custom_template_id: '', params: null, content: '', style: null, process_msg: '', ...fields });
+    // A jump button as botgo encodes it: type 0 and permission type 0 are omitted (omitempty), `enter` always present.
+    const jump = { id: '1', render_data: { label: 'docs', visited_label: 'docs' }, action: { permission: { specify_user_ids: ['U1'] }, data: 'https://q.qq.com', enter: false } };
+    const bodies = [
+      { msg_type: 2, markdown: goMarkdown({ content: '# hi' }), keyboard: { content: { rows: [{ buttons: [jump] }] } } },
+      { msg_type: 2, markdown: goMarkdown({ custom_template_id: 'tpl', params: [{ key: 'k', values: ['v'] }] }) },
+      { msg_type: 2, markdown: goMarkdown({ template_id: 12 }) },
+    ];
+    for (const [i, body] of bodies.entries()) {
+      const res = await t.api('POST', GROUP, { ...body, msg_id: inbound.msgId, msg_seq: i + 1 });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+    }
+    // Still refused: a markdown naming both a template and content, or neither.
+    expect((await t.api('POST', GROUP, { msg_type: 2, markdown: goMarkdown({ content: '# hi', custom_template_id: 'tpl' }), msg_id: inbound.msgId, msg_seq: 9 })).body).toMatchObject({ code: 50057 });
+    expect((await t.api('POST', GROUP, { msg_type: 2, markdown: goMarkdown({}), msg_id: inbound.msgId, msg_seq: 9 })).body).toMatchObject({ code: 40034011 });
+  });
+
   it('accepts msg_type 2 with a keyboard and no markdown (NoneBot send_to_c2c, qq-official-bot handleKeyboard)', async () => {
     const inbound = t.emu.c2cMessage({ content: 'ping' });
     const res = await t.api('POST', C2C, { msg_type: 2, keyboard: { id: '102000001_1', bot_appid: '102000001' }, msg_id: inbound.msgId, msg_seq: 1 });
