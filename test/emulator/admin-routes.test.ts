@@ -1,4 +1,6 @@
 /** The admin API's operations one by one, in process (the cross-process flow is admin-api.test.ts). */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isLoopback } from '../../src/emulator/admin/admin-http.js';
 import { redact } from '../../src/emulator/admin/redact.js';
@@ -67,6 +69,36 @@ describe('events', () => {
     expect(await admin('POST', '/events/interaction', { scene: 'moon' })).toMatchObject({ status: 400 });
     expect(await admin('POST', '/events/c2c-message', { content: 'x', transport: 'webhook' })).toMatchObject({ status: 409 });
     await client.close();
+  });
+});
+
+describe('webhook mode through the admin API', () => {
+  it('configures the callback, runs the op 13 validation, and delivers an event by webhook', async () => {
+    const bodies: Array<{ op: number; t?: string; d: Record<string, string> }> = [];
+    const callback = createServer((req, res) => {
+      let text = '';
+      req.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      req.on('end', () => {
+        const body = JSON.parse(text) as { op: number; t?: string; d: Record<string, string> };
+        bodies.push(body);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        // Not a signing bot: answers op 13 without a signature, so the validation reports ok: false.
+        res.end(body.op === 13 ? JSON.stringify({ plain_token: body.d.plain_token, signature: '00' }) : '');
+      });
+    });
+    await new Promise<void>((resolve) => callback.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(callback.address() as AddressInfo).port}/qqbot`;
+      expect((await admin('POST', '/webhook/configure', { url, retries: 0 })).json).toEqual({ callbackUrl: url });
+      expect((await admin('POST', '/webhook/validate')).json).toMatchObject({ status: 200, ok: false });
+      const pushed = await admin('POST', '/events/group-at-message', { content: 'hi', transport: 'webhook' });
+      expect(pushed.json).toMatchObject({ delivery: { type: 'GROUP_AT_MESSAGE_CREATE', acknowledged: true } });
+      expect(bodies.map((body) => body.t ?? body.op)).toEqual([13, 'GROUP_AT_MESSAGE_CREATE']);
+      expect(((await admin('GET', '/webhook/deliveries')).json.items as unknown[]).length).toBe(1);
+      expect((await admin('POST', '/webhook/configure', { url: 'ftp://x' })).status).toBe(400);
+    } finally {
+      await new Promise<void>((resolve) => callback.close(() => resolve()));
+    }
   });
 });
 
