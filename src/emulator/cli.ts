@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { startEmulator, type Emulator } from './emulator.js';
 import type { EmulatorOptions } from './types.js';
+import type { WebhookModeOptions } from './webhook/index.js';
 
 /** The built-in demo credentials (public, not secrets), used when --app-id / --secret are not given. */
 export const DEMO_APP_ID = '102000001';
@@ -33,6 +34,12 @@ const USAGE = `Usage: qq-bot-machine emulator [options]
   --token-ttl <s>            access token lifetime (default 7200)
   --shards <n>               recommended shards in GET /gateway/bot (default 1)
   --accept-legacy-token      accept the retired "Bot <appid>.<token>" auth
+  --allow-active-messages    accept C2C/group sends without msg_id/event_id (default: 40034105, as since 2025-04-21)
+  --file-info-ttl <s>        ttl of rich-media uploads (default 3600; 0 = never expires)
+  --max-concurrency <n>      IDENTIFYs allowed per 5 s (default 1)
+  --webhook-url <url>        webhook mode: POST events to this callback URL (signed; events injected with
+                             {"transport":"webhook"} through the admin API go there)
+  --no-admin                 do not serve the admin API under /_emulator/ (loopback clients only; default on)
   --verbose                  log connections, closes and tokens (never their values)
   -h, --help                 this text
 `;
@@ -58,6 +65,7 @@ export async function runEmulatorCli(argv: string[], io: EmulatorCliIo = {}): Pr
     return;
   }
   const emulator = await startEmulator({ ...parsed.options, log: parsed.verbose ? (line) => out(`[emulator] ${line}\n`) : undefined });
+  if (parsed.webhookUrl !== undefined) emulator.webhook.configure(parsed.webhookUrl);
   out(describe(emulator, parsed.options, parsed.options.secret === DEMO_SECRET));
   io.onStarted?.(emulator);
   await waitForStop(io.signal, io.handleSignals ?? true);
@@ -68,7 +76,8 @@ export async function runEmulatorCli(argv: string[], io: EmulatorCliIo = {}): Pr
 interface ParsedCli {
   help: boolean;
   verbose: boolean;
-  options: EmulatorOptions;
+  options: EmulatorOptions & { webhook?: WebhookModeOptions };
+  webhookUrl: string | undefined;
 }
 
 function parseCli(argv: string[]): ParsedCli {
@@ -87,6 +96,11 @@ function parseCli(argv: string[]): ParsedCli {
         'token-ttl': { type: 'string' },
         shards: { type: 'string' },
         'accept-legacy-token': { type: 'boolean' },
+        'allow-active-messages': { type: 'boolean' },
+        'file-info-ttl': { type: 'string' },
+        'max-concurrency': { type: 'string' },
+        'webhook-url': { type: 'string' },
+        'no-admin': { type: 'boolean' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -101,14 +115,23 @@ function parseCli(argv: string[]): ParsedCli {
     port: integer(values.port, '--port', 0, 65535) ?? 8080,
     host: nonEmpty(values.host, '--host') ?? '127.0.0.1',
     acceptLegacyToken: values['accept-legacy-token'] ?? false,
+    admin: !(values['no-admin'] ?? false),
   };
+  const fileInfoTtl = integer(values['file-info-ttl'], '--file-info-ttl', 0, 10 ** 7);
+  if (values['allow-active-messages'] || fileInfoTtl !== undefined) {
+    options.rest = { ...(values['allow-active-messages'] ? { allowActiveMessages: true } : {}), ...(fileInfoTtl !== undefined ? { fileInfoTtl } : {}) };
+  }
+  const maxConcurrency = integer(values['max-concurrency'], '--max-concurrency', 1, 10_000);
+  if (maxConcurrency !== undefined) options.sessionStartLimit = { maxConcurrency };
+  const webhookUrl = nonEmpty(values['webhook-url'], '--webhook-url');
+  if (webhookUrl !== undefined && !/^https?:\/\/[^/]/i.test(webhookUrl)) throw new UsageError(`--webhook-url must be an http(s) URL, got "${webhookUrl}"`);
   const heartbeatInterval = integer(values['heartbeat-interval'], '--heartbeat-interval', 1, 2 ** 31 - 1);
   if (heartbeatInterval !== undefined) options.heartbeatInterval = heartbeatInterval;
   const tokenTtl = integer(values['token-ttl'], '--token-ttl', 61, 10 ** 7);
   if (tokenTtl !== undefined) options.tokenTtl = tokenTtl;
   const shards = integer(values.shards, '--shards', 1, 10_000);
   if (shards !== undefined) options.shards = shards;
-  return { help: values.help ?? false, verbose: values.verbose ?? false, options };
+  return { help: values.help ?? false, verbose: values.verbose ?? false, options, webhookUrl };
 }
 
 function nonEmpty(value: string | undefined, flag: string): string | undefined {
@@ -133,7 +156,7 @@ function describe(emu: Emulator, options: EmulatorOptions, demoSecret: boolean):
   token URL    ${emu.tokenUrl}
   API base     ${emu.apiBase}
   gateway URL  ${emu.gatewayUrl}   (also returned by GET /gateway and /gateway/bot)
-  appId        ${options.appId}
+${options.admin ? `  admin API    ${emu.url}/_emulator/   (loopback only: inject events and faults, read records, wait)\n` : ''}${emu.webhook.callbackUrl ? `  webhook to   ${emu.webhook.callbackUrl}\n` : ''}  appId        ${options.appId}
   secret       ${secretShown}
 
 Point an SDK at it:

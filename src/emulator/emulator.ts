@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { closeCodeTable } from '../protocol/close-codes.js';
 import { knownIntentBits, privateIntentBits } from '../protocol/intents.js';
 import { OpCode, type GatewayFrame } from '../protocol/opcodes.js';
+import { createAdminHandler } from './admin/admin-http.js';
 import { createAuthorizer, type AuthResult, type Authorizer } from './auth.js';
 import { Gateway } from './gateway/gateway.js';
 import { SessionStore } from './gateway/sessions.js';
@@ -491,6 +492,7 @@ export async function startEmulator(options: EmulatorOptions & { webhook?: Webho
       inbound,
       routeEmulator,
       pending,
+      ...(options.admin ? { admin: createAdminHandler({ emulator: () => emulator, secrets: () => [options.secret, ...tokens.all().map((t) => t.value)] }) } : {}),
       log,
     }),
   );

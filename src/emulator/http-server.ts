@@ -3,6 +3,7 @@
  * endpoint, authorizes everything else (QQBot token) and hands it to the matching route.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isAdminPath, type AdminHandler } from './admin/admin-http.js';
 import type { Authorizer } from './auth.js';
 import type { HttpFault, HttpFaultQueue } from './http-faults.js';
 import type { EmulatorRoute, RouteEmulator, RouteResult } from './http-router.js';
@@ -29,6 +30,8 @@ export interface HttpPipelineDeps {
   routeEmulator: RouteEmulator;
   /** Responses held open by 'timeout' faults or waiting out 'slow' ones; the emulator ends them on close. */
   pending: Set<ServerResponse>;
+  /** The `/_emulator/` control API, when enabled. Its calls are not platform traffic: not recorded, no faults. */
+  admin?: AdminHandler;
   log(line: string): void;
 }
 
@@ -48,6 +51,7 @@ async function handle(deps: HttpPipelineDeps, req: IncomingMessage, res: ServerR
   const url = new URL(req.url ?? '/', 'http://emulator.invalid');
   const rawBody = await readBody(req, res);
   if (rawBody === undefined) return;
+  if (deps.admin && isAdminPath(url.pathname)) return deps.admin(req, res, url, rawBody);
   const body = parseBody(rawBody);
   const record: HttpRequestRecord = {
     method: req.method ?? 'GET',

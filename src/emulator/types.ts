@@ -40,6 +40,11 @@ export interface EmulatorOptions {
   botUser?: { id: string; username: string };
   /** REST endpoint options (active messages, file_info ttl, bot avatar). */
   rest?: RestEmulatorOptions;
+  /**
+   * Serve the admin API under `/_emulator/` on the same port, for loopback clients only (docs/emulator.md
+   * "Admin API"): inject events and faults, read records, wait. Default false; the CLI turns it on.
+   */
+  admin?: boolean;
   /** Receives one line per notable emulator event (never a secret or token). Default: silent. */
   log?: (line: string) => void;
 }

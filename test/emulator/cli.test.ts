@@ -72,11 +72,60 @@ describe('emulator CLI', () => {
     [['--prot', '1'], '--prot'],
     [['--secret', ''], '--secret'],
     [['extra'], 'extra'],
+    [['--file-info-ttl', 'soon'], '--file-info-ttl'],
+    [['--max-concurrency', '0'], '--max-concurrency'],
+    [['--webhook-url', 'ftp://x'], '--webhook-url'],
   ])('rejects %j naming the flag, with exit code 2', async (argv, flag) => {
     const cli = io(new AbortController());
     await runEmulatorCli(argv, cli.options);
     expect(cli.codes).toEqual([2]);
     expect(cli.err.join('')).toContain(flag);
+  });
+
+  it('serves the admin API by default and prints its URL; --no-admin turns it off', async () => {
+    const abort = new AbortController();
+    const cli = io(abort);
+    const running = runEmulatorCli(['--port', '0'], cli.options);
+    const emu = await cli.started;
+    expect(cli.out.join('')).toContain(`${emu.url}/_emulator/`);
+    expect((await fetch(`${emu.url}/_emulator/state`)).status).toBe(200);
+    abort.abort();
+    await running;
+
+    const off = io(new AbortController());
+    const stopped = new AbortController();
+    const runningOff = runEmulatorCli(['--port', '0', '--no-admin'], { ...off.options, signal: stopped.signal });
+    const plain = await off.started;
+    expect(off.out.join('')).not.toContain('/_emulator/');
+    expect((await fetch(`${plain.url}/_emulator/state`)).status).toBe(401);
+    stopped.abort();
+    await runningOff;
+  });
+
+  it('--allow-active-messages, --file-info-ttl, --max-concurrency and --webhook-url set the rules', async () => {
+    const abort = new AbortController();
+    const cli = io(abort);
+    const running = runEmulatorCli(
+      ['--port', '0', '--allow-active-messages', '--file-info-ttl', '0', '--max-concurrency', '2', '--webhook-url', 'http://127.0.0.1:9/qqbot'],
+      cli.options,
+    );
+    const emu = await cli.started;
+    expect(emu.webhook.callbackUrl).toBe('http://127.0.0.1:9/qqbot');
+    expect(cli.out.join('')).toContain('webhook to   http://127.0.0.1:9/qqbot');
+    const token = await fetch(emu.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ appId: DEMO_APP_ID, clientSecret: DEMO_SECRET }),
+    }).then((r) => r.json() as Promise<{ access_token: string }>);
+    const auth = { authorization: `QQBot ${token.access_token}`, 'content-type': 'application/json' };
+    const active = await fetch(`${emu.apiBase}/v2/users/U1/messages`, { method: 'POST', headers: auth, body: JSON.stringify({ content: 'hello' }) });
+    expect(active.status).toBe(200);
+    const upload = await fetch(`${emu.apiBase}/v2/users/U1/files`, { method: 'POST', headers: auth, body: JSON.stringify({ file_type: 1, url: 'https://example.com/a.png' }) });
+    expect(await upload.json()).toMatchObject({ ttl: 0 });
+    const bot = await fetch(`${emu.apiBase}/gateway/bot`, { headers: auth }).then((r) => r.json() as Promise<{ session_start_limit: { max_concurrency: number } }>);
+    expect(bot.session_start_limit.max_concurrency).toBe(2);
+    abort.abort();
+    await running;
   });
 
   it('prints usage for --help', async () => {

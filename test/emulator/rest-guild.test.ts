@@ -55,6 +55,21 @@ describe('channel messages', () => {
     expect(embed.body.embeds).toEqual([{ title: 't' }]);
   });
 
+  it('read JSON null as "not given": botpy post_message and Satori (msg_id: null once the window passed)', async () => {
+    const inbound = t.emu.guildAtMessage({ content: 'ping' });
+    const botpyBody = {
+      channel_id: '100010', content: 'pong', embed: null, ark: null, message_reference: null, image: null,
+      file_image: null, msg_id: inbound.msgId, event_id: null, markdown: null, keyboard: null,
+    };
+    const res = await t.api('POST', CHANNEL, botpyBody);
+    expect(res.status).toBe(200);
+    expect(t.emu.rest.sent.at(-1)).toMatchObject({ scene: 'guild', passive: true, msgId: inbound.msgId });
+    const satori = await t.api('POST', CHANNEL, { content: 'late', msg_id: null });
+    expect(satori.status).toBe(200);
+    expect(t.emu.rest.sent.at(-1)).toMatchObject({ passive: false });
+    expect((await t.api('POST', CHANNEL, { ...botpyBody, content: null })).body).toMatchObject({ code: 50006 });
+  });
+
   it('check markdown and keyboard shapes as C2C/group do', async () => {
     expect((await t.api('POST', CHANNEL, { markdown: { content: '' } })).body).toMatchObject({ code: 40034011 });
     expect((await t.api('POST', CHANNEL, { content: 'x', keyboard: {} })).body).toMatchObject({ code: 304039 });

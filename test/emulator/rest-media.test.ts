@@ -90,11 +90,26 @@ describe('msg_type 7', () => {
     expect((await t.api('POST', GROUP, media(fileInfo, fresh.msgId, { msg_seq: 2 }))).body).toMatchObject({ code: 304080 });
   });
 
-  it('needs a non-empty content (the platform quirk): none → 50006', async () => {
+  it('needs no content: NoneBot omits it, qq-official-bot sends "" (issue 15)', async () => {
     const fileInfo = await upload(C2C_FILES);
     const inbound = t.emu.c2cMessage({ content: 'ping' });
-    expect((await t.api('POST', C2C, media(fileInfo, inbound.msgId, { content: undefined }))).body).toMatchObject({ code: 50006 });
-    expect((await t.api('POST', C2C, media(fileInfo, inbound.msgId, { content: '' }))).body).toMatchObject({ code: 50006 });
+    expect((await t.api('POST', C2C, media(fileInfo, inbound.msgId, { content: undefined, msg_seq: 1 }))).status).toBe(200);
+    expect((await t.api('POST', C2C, media(fileInfo, inbound.msgId, { content: '', msg_seq: 2 }))).status).toBe(200);
+  });
+
+  it('without msg_type is media when the body carries media (qq-official-bot active media, qqbot-nodejs send())', async () => {
+    const fileInfo = await upload(GROUP_FILES);
+    const inbound = t.emu.groupAtMessage({ content: 'ping' });
+    const res = await t.api('POST', GROUP, { content: '', media: { file_info: fileInfo }, msg_id: inbound.msgId });
+    expect(res.status).toBe(200);
+    expect(t.emu.rest.sent.at(-1)).toMatchObject({ msgType: 7 });
+    // The inferred type still gets the media checks: a file_info nobody issued is 304080.
+    expect((await t.api('POST', GROUP, { media: { file_info: 'forged' }, msg_id: inbound.msgId, msg_seq: 2 })).body).toMatchObject({ code: 304080 });
+  });
+
+  it('accepts an upload with url "" beside file_data and botpy-style nulls (qq-official-bot, botpy)', async () => {
+    expect((await t.api('POST', C2C_FILES, { url: '', file_type: 1, file_data: PNG_BASE64, srv_send_msg: false })).status).toBe(200);
+    expect((await t.api('POST', GROUP_FILES, { group_openid: DEFAULT_GROUP_OPENID, file_type: 1, url: 'https://example.com/a.png', srv_send_msg: false, file_data: null })).status).toBe(200);
   });
 
   it('still follows the passive-reply rules', async () => {

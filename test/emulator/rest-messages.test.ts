@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_GROUP_OPENID, DEFAULT_USER_OPENID } from '../../src/emulator/index.js';
 import { MINUTE, samples, startRestTestbed, type RestTestbed } from './rest-fixture.js';
+import { fetchToken } from './support/emulator-fixture.js';
 
 const C2C = `/v2/users/${DEFAULT_USER_OPENID}/messages`;
 const GROUP = `/v2/groups/${DEFAULT_GROUP_OPENID}/messages`;
@@ -30,6 +31,60 @@ describe('success answers', () => {
   it('a passive group reply to an @-message is accepted', async () => {
     const inbound = t.emu.groupAtMessage({ content: 'ping' });
     const res = await t.api('POST', GROUP, text({ msg_id: inbound.msgId, msg_seq: 1 }));
+    expect(res.status).toBe(200);
+  });
+
+  it.each(['c2c', 'group'] as const)('a %s body without msg_type is text (botgo omits a zero msg_type)', async (scene) => {
+    const inbound = scene === 'c2c' ? t.emu.c2cMessage({ content: 'ping' }) : t.emu.groupAtMessage({ content: 'ping' });
+    const res = await t.api('POST', scene === 'c2c' ? C2C : GROUP, { content: 'pong', msg_id: inbound.msgId });
+    expect(res.status).toBe(200);
+    expect(t.emu.rest.sent.at(-1)).toMatchObject({ scene, msgType: 0, passive: true, body: { content: 'pong' } });
+  });
+
+  it('reads JSON null as "not given", as botpy sends every unset parameter (api.py post_group_message)', async () => {
+    const inbound = t.emu.groupAtMessage({ content: 'ping' });
+    const botpyBody = {
+      group_openid: DEFAULT_GROUP_OPENID, msg_type: 0, content: 'pong', embed: null, ark: null, message_reference: null,
+      media: null, msg_id: inbound.msgId, msg_seq: 1, event_id: null, markdown: null, keyboard: null,
+    };
+    expect((await t.api('POST', GROUP, botpyBody)).status).toBe(200);
+    expect(t.emu.rest.sent.at(-1)).toMatchObject({ msgType: 0, passive: true, msgId: inbound.msgId });
+    // null is absent, not a value: a null content is still an empty text message.
+    expect((await t.api('POST', GROUP, { ...botpyBody, content: null, msg_seq: 2 })).body).toMatchObject({ code: 50006 });
+  });
+
+  it('infers msg_type from the rich part when it is absent (qqbot-nodejs send())', async () => {
+    const inbound = t.emu.c2cMessage({ content: 'ping' });
+    expect((await t.api('POST', C2C, { markdown: { content: '# hi' }, msg_id: inbound.msgId, msg_seq: 1 })).status).toBe(200);
+    expect(t.emu.rest.sent.at(-1)).toMatchObject({ msgType: 2 });
+    expect((await t.api('POST', C2C, { ark: { template_id: 23, kv: [{ key: '#DESC#', value: 'd' }] }, msg_id: inbound.msgId, msg_seq: 2 })).status).toBe(200);
+    expect(t.emu.rest.sent.at(-1)).toMatchObject({ msgType: 3 });
+    // An inferred markdown is still checked like an explicit one.
+    expect((await t.api('POST', C2C, { markdown: {}, msg_id: inbound.msgId, msg_seq: 3 })).body).toMatchObject({ code: 40034124 });
+  });
+
+  it('accepts botgo markdown and keyboards: zero values instead of absent fields (dto/message_create.go, dto/keyboard)', async () => {
+    const inbound = t.emu.groupAtMessage({ content: 'ping' });
+    const goMarkdown = (fields: Record<string, unknown>) => ({ template_id: 0, custom_template_id: '', params: null, content: '', style: null, process_msg: '', ...fields });
+    // A jump button as botgo encodes it: type 0 and permission type 0 are omitted (omitempty), `enter` always present.
+    const jump = { id: '1', render_data: { label: 'docs', visited_label: 'docs' }, action: { permission: { specify_user_ids: ['U1'] }, data: 'https://q.qq.com', enter: false } };
+    const bodies = [
+      { msg_type: 2, markdown: goMarkdown({ content: '# hi' }), keyboard: { content: { rows: [{ buttons: [jump] }] } } },
+      { msg_type: 2, markdown: goMarkdown({ custom_template_id: 'tpl', params: [{ key: 'k', values: ['v'] }] }) },
+      { msg_type: 2, markdown: goMarkdown({ template_id: 12 }) },
+    ];
+    for (const [i, body] of bodies.entries()) {
+      const res = await t.api('POST', GROUP, { ...body, msg_id: inbound.msgId, msg_seq: i + 1 });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+    }
+    // Still refused: a markdown naming both a template and content, or neither.
+    expect((await t.api('POST', GROUP, { msg_type: 2, markdown: goMarkdown({ content: '# hi', custom_template_id: 'tpl' }), msg_id: inbound.msgId, msg_seq: 9 })).body).toMatchObject({ code: 50057 });
+    expect((await t.api('POST', GROUP, { msg_type: 2, markdown: goMarkdown({}), msg_id: inbound.msgId, msg_seq: 9 })).body).toMatchObject({ code: 40034011 });
+  });
+
+  it('accepts msg_type 2 with a keyboard and no markdown (NoneBot send_to_c2c, qq-official-bot handleKeyboard)', async () => {
+    const inbound = t.emu.c2cMessage({ content: 'ping' });
+    const res = await t.api('POST', C2C, { msg_type: 2, keyboard: { id: '102000001_1', bot_appid: '102000001' }, msg_id: inbound.msgId, msg_seq: 1 });
     expect(res.status).toBe(200);
   });
 
@@ -74,13 +129,16 @@ describe('error answers', () => {
 describe('body checks', () => {
   const cases: Array<[string, 'c2c' | 'group', unknown, number]> = [
     ['a body that is not a JSON object', 'c2c', 'hello', 12002],
-    ['no msg_type', 'c2c', { content: 'x' }, 340069],
+    ['an unknown msg_type', 'c2c', { msg_type: 99, content: 'x' }, 340069],
+    ['an unknown msg_type in a group', 'group', { msg_type: 99, content: 'x' }, 340069],
+    ['msg_type as a string', 'group', { msg_type: '0', content: 'x' }, 340069],
+    ['no msg_type and no content (text needs content)', 'c2c', {}, 50006],
     ['msg_type 5 (SDK-only, unconfirmed)', 'c2c', { msg_type: 5, content: 'x' }, 340069],
     ['msg_type 6 in a group (input-notify is C2C only)', 'group', { msg_type: 6, input_notify: { input_type: 1 } }, 340069],
     ['text without content', 'c2c', { msg_type: 0 }, 50006],
     ['text with blank content', 'group', { msg_type: 0, content: '  ' }, 50006],
     ['msg_seq that is not an integer', 'c2c', { msg_type: 0, content: 'x', msg_seq: '2' }, 12002],
-    ['msg_type 2 without markdown', 'c2c', { msg_type: 2 }, 22006],
+    ['msg_type 2 with neither markdown nor keyboard', 'c2c', { msg_type: 2 }, 22006],
     ['markdown together with content', 'c2c', { msg_type: 2, content: 'x', markdown: { content: 'y' } }, 50037],
     ['markdown with both content and a template', 'c2c', { msg_type: 2, markdown: { content: 'y', custom_template_id: 't' } }, 50057],
     ['markdown with neither', 'c2c', { msg_type: 2, markdown: {} }, 40034124],
@@ -201,5 +259,22 @@ describe('active messages', () => {
   it('are refused in both scenes (40034105); an empty msg_id counts as none', async () => {
     expect((await t.api('POST', C2C, text({}))).body).toMatchObject({ code: 40034105 });
     expect((await t.api('POST', GROUP, text({ msg_id: '', msg_seq: 1 }))).body).toMatchObject({ code: 40034105 });
+  });
+
+  it('a C2C is_wakeup message is accepted within 30 days of the user writing, and only then (qqbot-nodejs sendWakeup)', async () => {
+    const wakeup = { content: 'you have news', is_wakeup: true };
+    expect((await t.api('POST', C2C, wakeup)).body).toMatchObject({ code: 40034105 });
+    t.emu.c2cMessage({ content: 'hi' });
+    t.clock.advance(30 * 24 * 60 * MINUTE);
+    // Thirty days outlive the first access token.
+    const auth = { authorization: `QQBot ${(await fetchToken(t.emu)).access_token}` };
+    const res = await t.api('POST', C2C, wakeup, auth);
+    expect(res.status).toBe(200);
+    expect(t.emu.rest.sent.at(-1)).toMatchObject({ passive: false, wakeup: true });
+    t.clock.advance(1);
+    expect((await t.api('POST', C2C, wakeup, auth)).body).toMatchObject({ code: 40034105 });
+    // Groups have no wake-up messages.
+    t.emu.groupAtMessage({ content: 'hi' });
+    expect((await t.api('POST', GROUP, wakeup, auth)).body).toMatchObject({ code: 40034105 });
   });
 });

@@ -66,6 +66,14 @@ describe('PUT /interactions/{id}', () => {
     expect(res.text).toBe('');
   });
 
+  it('reads the body whatever its Content-Type: bot-node-sdk sends "none", botgo a raw string; qqbot-nodejs adds data', async () => {
+    const click = t.emu.interaction({ scene: 'group' });
+    expect((await t.api('PUT', `/interactions/${click.msgId}`, '{"code":0}', { 'content-type': 'none' })).status).toBe(200);
+    expect((await t.api('PUT', `/interactions/${click.msgId}`, '{"code":1}', { 'content-type': 'text/plain; charset=utf-8' })).status).toBe(200);
+    expect((await t.api('PUT', `/interactions/${click.msgId}`, { code: 0, data: { note: 'x' } })).status).toBe(200);
+    expect(t.emu.rest.interactionAcks.map((ack) => ack.code)).toEqual([0, 1, 0]);
+  });
+
   it('rejects an unknown interaction, a code outside 0..5 and a missing body (630001)', async () => {
     const click = t.emu.interaction({ scene: 'c2c' });
     expect((await t.api('PUT', '/interactions/unknown-id', { code: 0 })).body).toMatchObject({ code: 630001 });

@@ -148,6 +148,25 @@ describe('emulator webhook mode against the receiver', () => {
     expect(receiver.actor.getSnapshot().context.counts).toMatchObject({ dispatched: 1, duplicates: 1 });
   });
 
+  it('takes any 2xx as an ACK unless it is op 12 with a non-zero d; strictAck wants {"op":12,"d":0} (issue 15)', async () => {
+    const answers = ['', '{"d":{},"op":12}', '{"code":0,"message":"success"}', '{"op":12,"d":1}'];
+    const front = await flakyFront(undefined as never, (n, req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(answers[(n - 1) % answers.length]);
+      return 'done';
+    });
+    const emu = await startEmulator({ appId: APP_ID, secret: SECRET, webhook: { callbackUrl: front.url, retries: 0, retryDelayMs: 1 } });
+    cleanups.push(() => emu.close());
+    const acks: boolean[] = [];
+    for (let i = 0; i < answers.length; i += 1) acks.push((await emu.webhook.deliver('FRIEND_ADD', { openid: 'U' })).acknowledged);
+    // NoneBot (empty 200), Satori (d: {}), qq-official-bot ({code: 0}) are ACKs; botgo's failure answer is not.
+    expect(acks).toEqual([true, true, true, false]);
+    emu.webhook.configure(front.url, { strictAck: true });
+    const strict: boolean[] = [];
+    for (let i = 0; i < answers.length; i += 1) strict.push((await emu.webhook.deliver('FRIEND_ADD', { openid: 'U' })).acknowledged);
+    expect(strict).toEqual([false, false, false, false]);
+  });
+
   it('gives up after the configured retries', async () => {
     const clock = new TestClock();
     const { receiver } = receiverWithClock(clock);

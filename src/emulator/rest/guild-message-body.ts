@@ -3,7 +3,7 @@
  * uploaded `file_image`. At least one of content/embed/ark/image/markdown (or a file_image) is required.
  */
 import type { RouteContext } from '../http-router.js';
-import { isJsonObject, isNonEmptyString, type JsonObject } from './json.js';
+import { isJsonObject, isNonEmptyString, withoutNulls, type JsonObject } from './json.js';
 import { isMultipart, parseMultipart, type FormFile } from './multipart.js';
 import { reject, restErrors } from './rest-errors.js';
 import { checkArk, checkEmbed, checkKeyboard, checkMarkdown } from './rich-content.js';
@@ -49,7 +49,7 @@ function readBody(ctx: RouteContext): { body: JsonObject; fileImage: FormFile | 
   const contentType = ctx.headers['content-type'];
   if (!isMultipart(contentType)) {
     if (!isJsonObject(ctx.body)) reject(restErrors.badBody);
-    return { body: ctx.body, fileImage: undefined };
+    return { body: withoutNulls(ctx.body), fileImage: undefined };
   }
   const form = parseMultipart(ctx.rawBody, contentType ?? '');
   if (!form) reject(restErrors.badFormBody);

@@ -6,6 +6,23 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/**
+ * The body with its `null` members removed, at every depth. botpy builds bodies from `locals()` and sends every
+ * unset parameter as `null` (`api.py` `post_group_message`, `post_message`); Satori sends `msg_id: null` once the
+ * reply window has passed (`adapters/qq/src/message.ts`); botgo's Markdown struct has no `omitempty`, so `params`
+ * and `style` arrive as `null` (`dto/message_create.go`). The platform reads `null` as "not given"; so does the emulator.
+ */
+export function withoutNulls(body: JsonObject): JsonObject {
+  const result: JsonObject = {};
+  for (const [key, value] of Object.entries(body)) if (value !== null) result[key] = stripNested(value);
+  return result;
+}
+
+function stripNested(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripNested);
+  return isJsonObject(value) ? withoutNulls(value) : value;
+}
+
 export function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value !== '';
 }

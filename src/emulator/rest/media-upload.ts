@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EmulatorRoute, RouteContext, RouteResult } from '../http-router.js';
 import { platformTimestamp, robotMessageId, uuid } from '../ids.js';
-import { isInteger, isJsonObject, isNonEmptyString } from './json.js';
+import { isInteger, isJsonObject, isNonEmptyString, withoutNulls } from './json.js';
 import { reject, restErrors } from './rest-errors.js';
 import type { ResolvedRestOptions } from './rest-options.js';
 import { ok, restRoute } from './rest-route.js';
@@ -25,8 +25,8 @@ export function mediaUploadRoutes(state: RestState, options: ResolvedRestOptions
 }
 
 function uploadMedia(state: RestState, options: ResolvedRestOptions, scene: 'c2c' | 'group', target: string, ctx: RouteContext): RouteResult {
-  const body = ctx.body;
-  if (!isJsonObject(body)) reject(restErrors.badBody);
+  if (!isJsonObject(ctx.body)) reject(restErrors.badBody);
+  const body = withoutNulls(ctx.body);
   if (!isInteger(body.file_type) || !FILE_TYPES.includes(body.file_type)) reject(restErrors.unsupportedFileType);
   if (body.srv_send_msg !== undefined && typeof body.srv_send_msg !== 'boolean') reject(restErrors.badBody);
   const source = readSource(body.url, body.file_data, body.upload_id);

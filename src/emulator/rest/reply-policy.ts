@@ -31,6 +31,12 @@ export const replyPolicy: Readonly<Record<RestScene, ScenePolicy>> = {
   dm: { windowMs: 5 * MINUTE, maxReplies: Infinity, eventIdEvents: [], usesMsgSeq: false },
 };
 
+/**
+ * A C2C `is_wakeup: true` message may be sent without msg_id within 30 days of the user's last message
+ * (qqbot-nodejs `QQBot.sendWakeup`, reference §9.4 field note; not in the docs, so UNCONFIRMED).
+ */
+export const WAKEUP_WINDOW_MS = 30 * 24 * 60 * MINUTE;
+
 /** C2C/group messages can be recalled for 2 minutes (reference §9.1). Guild/DM recalls have no documented window. */
 export const RECALL_WINDOW_MS = 2 * MINUTE;
 

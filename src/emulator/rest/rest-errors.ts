@@ -33,7 +33,7 @@ export const restErrors = {
   invalidMsgType: error(340069, '消息类型无效'),
   /** DOCS-2026 22006: msg_type names a field (markdown, ark, embed, media, input_notify) that is missing. */
   typeContentMismatch: error(22006, '消息类型与内容不匹配'),
-  /** DOCS 50006 CannotSendEmptyMessage. CHOSEN also for msg_type 7 with empty content (the §9.2 quirk). */
+  /** DOCS 50006 CannotSendEmptyMessage: text without content, a guild message with nothing in it. */
   emptyMessage: error(50006, '消息为空'),
   /** DOCS 50037: markdown may only be combined with a keyboard (no content, no ark). */
   markdownOnly: error(50037, '带有markdown消息只支持 markdown 或者 keyboard 组合'),

@@ -20,6 +20,8 @@ export interface SentMessage {
   msgType?: number;
   /** True when it carried a valid msg_id or event_id. */
   passive: boolean;
+  /** C2C only: an active `is_wakeup: true` message, accepted because the user wrote within 30 days. */
+  wakeup?: true;
   msgId?: string;
   eventId?: string;
   /** C2C/group passive replies: the msg_seq used (1 when the body had none). */

@@ -8,17 +8,24 @@ import { reject, restErrors } from './rest-errors.js';
 const MAX_KEYBOARD_ROWS = 5;
 const MAX_BUTTONS_PER_ROW = 5;
 
-/** `{content}` or `{custom_template_id, params?: [{key, values[]}]}`, never both. */
+/**
+ * `{content}` or a template `{custom_template_id | template_id, params?: [{key, values[]}]}`, never both.
+ * Zero values count as absent: botgo's Markdown struct has no `omitempty`, so every botgo markdown carries
+ * `template_id: 0, custom_template_id: "", content: ""` beside the field actually used (`dto/message_create.go`).
+ * A non-zero numeric `template_id` is the older template form that botgo still declares.
+ */
 export function checkMarkdown(markdown: unknown): void {
   if (!isJsonObject(markdown)) reject(restErrors.markdownInvalid);
-  const hasContent = markdown.content !== undefined;
-  const hasTemplate = markdown.custom_template_id !== undefined;
+  if (markdown.custom_template_id !== undefined && typeof markdown.custom_template_id !== 'string') reject(restErrors.markdownInvalid);
+  if (markdown.template_id !== undefined && !isInteger(markdown.template_id)) reject(restErrors.markdownInvalid);
+  const hasTemplate = isNonEmptyString(markdown.custom_template_id) || (isInteger(markdown.template_id) && markdown.template_id !== 0);
+  const hasContent = markdown.content !== undefined && !(markdown.content === '' && hasTemplate);
   if (hasContent && hasTemplate) reject(restErrors.markdownEitherOr);
   if (hasContent) {
     if (!isNonEmptyString(markdown.content)) reject(restErrors.markdownContentInvalid);
     return;
   }
-  if (!hasTemplate || !isNonEmptyString(markdown.custom_template_id)) reject(restErrors.markdownInvalid);
+  if (!hasTemplate) reject(restErrors.markdownInvalid);
   if (markdown.params === undefined) return;
   if (!Array.isArray(markdown.params)) reject(restErrors.markdownInvalid);
   for (const param of markdown.params) {
@@ -52,10 +59,13 @@ function checkButton(button: unknown): void {
   if (!isJsonObject(button)) reject(restErrors.keyboardInvalid);
   const { render_data: render, action } = button;
   if (!isJsonObject(render) || typeof render.label !== 'string') reject(restErrors.keyboardInvalid);
-  // 0 jump, 1 callback, 2 command; every kind carries `data` (a URL for jumps).
-  if (!isJsonObject(action) || !isInteger(action.type) || action.type < 0 || action.type > 2) reject(restErrors.keyboardInvalid);
-  if (typeof action.data !== 'string') reject(restErrors.keyboardInvalid);
-  if (action.permission !== undefined && (!isJsonObject(action.permission) || !isInteger(action.permission.type))) {
+  // 0 jump, 1 callback, 2 command. botgo tags `type`, `data` and `permission.type` with omitempty
+  // (`dto/keyboard/keyboard.go`), so a zero type (jump; permission "specified users") and an empty data are absent.
+  if (!isJsonObject(action)) reject(restErrors.keyboardInvalid);
+  const type = action.type ?? 0;
+  if (!isInteger(type) || type < 0 || type > 2) reject(restErrors.keyboardInvalid);
+  if (action.data !== undefined && typeof action.data !== 'string') reject(restErrors.keyboardInvalid);
+  if (action.permission !== undefined && (!isJsonObject(action.permission) || (action.permission.type !== undefined && !isInteger(action.permission.type)))) {
     reject(restErrors.keyboardInvalid);
   }
 }

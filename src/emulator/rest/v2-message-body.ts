@@ -2,8 +2,12 @@
  * Reads a C2C/group send body (reference §9.2) into the fields the rules need, rejecting malformed ones.
  * msg_type: 0 text, 2 markdown, 3 ark, 4 embed, 7 media, and 6 input-notify in C2C only (botgo `InputNotifyMsg`).
  * 1 and 5 are SDK-only and UNCONFIRMED (reference §9.2), so they are refused like any unknown type.
+ * An absent (or null) msg_type is read from the body (`inferMsgType`): botgo declares
+ * ``MsgType int `json:"msg_type,omitempty"` `` with "0: 文字消息", so every botgo text message omits it and the platform
+ * accepts it; qq-official-bot omits it for text and for active media; qqbot-nodejs `send()` omits it unless asked.
+ * The SDK audit behind each rule is the table in docs/emulator.md ("What real SDKs send").
  */
-import { isInteger, isJsonObject, isNonEmptyString, type JsonObject } from './json.js';
+import { isInteger, isJsonObject, isNonEmptyString, withoutNulls, type JsonObject } from './json.js';
 import { reject, restErrors } from './rest-errors.js';
 import { checkArk, checkEmbed, checkKeyboard, checkMarkdown } from './rich-content.js';
 
@@ -22,12 +26,12 @@ const MSG_TYPES = { c2c: [0, 2, 3, 4, 6, 7], group: [0, 2, 3, 4, 7] } as const;
 
 export function readV2MessageBody(scene: 'c2c' | 'group', raw: unknown): V2Message {
   if (!isJsonObject(raw)) reject(restErrors.badBody);
-  const body = raw;
+  const body = withoutNulls(raw);
   for (const key of ['content', 'msg_id', 'event_id'] as const) {
     if (body[key] !== undefined && typeof body[key] !== 'string') reject(restErrors.badBody);
   }
   if (body.msg_seq !== undefined && (!isInteger(body.msg_seq) || body.msg_seq < 0)) reject(restErrors.badBody);
-  const msgType = body.msg_type;
+  const msgType = body.msg_type ?? inferMsgType(body);
   if (!isInteger(msgType) || !(MSG_TYPES[scene] as readonly number[]).includes(msgType)) reject(restErrors.invalidMsgType);
 
   checkContentFor(msgType, body);
@@ -44,6 +48,19 @@ export function readV2MessageBody(scene: 'c2c' | 'group', raw: unknown): V2Messa
   };
 }
 
+/**
+ * The msg_type of a body that names none: the kind of its rich part, else text. This is the rule qqbot-nodejs
+ * documents for `send()` (markdown → 2, ark → 3, embed → 4, media → 7, otherwise 0); for a plain text body it is
+ * botgo's zero value.
+ */
+export function inferMsgType(body: JsonObject): number {
+  if (body.markdown !== undefined) return 2;
+  if (body.ark !== undefined) return 3;
+  if (body.embed !== undefined) return 4;
+  if (body.media !== undefined) return 7;
+  return 0;
+}
+
 function checkContentFor(msgType: number, body: JsonObject): void {
   const content = typeof body.content === 'string' ? body.content : '';
   switch (msgType) {
@@ -51,10 +68,12 @@ function checkContentFor(msgType: number, body: JsonObject): void {
       if (content.trim() === '') reject(restErrors.emptyMessage);
       return;
     case 2:
-      if (body.markdown === undefined) reject(restErrors.typeContentMismatch);
+      // NoneBot (`bot.py` send_to_c2c) and qq-official-bot (`message/builder.js` handleKeyboard) send msg_type 2
+      // for a keyboard without markdown, so a keyboard alone is enough.
+      if (body.markdown === undefined && body.keyboard === undefined) reject(restErrors.typeContentMismatch);
       // Docs: "填写此字段后 content/ark 必须全为空"; an empty content string is tolerated.
       if (content !== '' || body.ark !== undefined) reject(restErrors.markdownOnly);
-      checkMarkdown(body.markdown);
+      if (body.markdown !== undefined) checkMarkdown(body.markdown);
       return;
     case 3:
       if (body.ark === undefined) reject(restErrors.typeContentMismatch);
@@ -69,8 +88,8 @@ function checkContentFor(msgType: number, body: JsonObject): void {
       return;
     case 7:
       if (!isJsonObject(body.media) || !isNonEmptyString(body.media.file_info)) reject(restErrors.typeContentMismatch);
-      // The platform quirk of reference §9.2: msg_type 7 needs a non-empty content, e.g. " ".
-      if (content === '') reject(restErrors.emptyMessage);
+      // No content needed: reference §9.2 calls `content: " "` a platform quirk, but NoneBot dropped the space in
+      // 2025 (nonebot/adapter-qq#167 "修复 media 会自动加上空格") and qq-official-bot sends `content: ""`.
       return;
   }
 }

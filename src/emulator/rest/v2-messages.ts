@@ -11,6 +11,7 @@ import type { ResolvedRestOptions } from './rest-options.js';
 import { ok, restRoute } from './rest-route.js';
 import type { RestState } from './rest-state.js';
 import { checkFileInfo } from './media-upload.js';
+import { WAKEUP_WINDOW_MS } from './reply-policy.js';
 import { readV2MessageBody } from './v2-message-body.js';
 
 export function v2MessageRoutes(state: RestState, options: ResolvedRestOptions): EmulatorRoute[] {
@@ -24,7 +25,8 @@ export function v2MessageRoutes(state: RestState, options: ResolvedRestOptions):
 function sendV2Message(state: RestState, options: ResolvedRestOptions, scene: 'c2c' | 'group', target: string, ctx: RouteContext): RouteResult {
   const message = readV2MessageBody(scene, ctx.body);
   const anchor = resolveReplyAnchor({ scene, target, msgId: message.msgId, eventId: message.eventId, now: ctx.now, inbound: ctx.inbound });
-  if (!anchor && !options.allowActiveMessages) reject(restErrors.activeMessageForbidden);
+  const wakeup = !anchor && scene === 'c2c' && message.body.is_wakeup === true && userWroteRecently(ctx, target);
+  if (!anchor && !wakeup && !options.allowActiveMessages) reject(restErrors.activeMessageForbidden);
   if (message.fileInfo !== undefined) checkFileInfo(state, scene, message.fileInfo, ctx.now);
   if (anchor) checkReplyBudget(state, scene, anchor, message.msgSeq);
 
@@ -38,6 +40,7 @@ function sendV2Message(state: RestState, options: ResolvedRestOptions, scene: 'c
     body: message.body,
     msgType: message.msgType,
     passive: anchor !== undefined,
+    ...(wakeup ? { wakeup: true as const } : {}),
     ...(anchor?.kind === 'msg_id' ? { msgId: anchor.id } : {}),
     ...(anchor?.kind === 'event_id' ? { eventId: anchor.id } : {}),
     ...(anchor ? { msgSeq: message.msgSeq } : {}),
@@ -46,4 +49,9 @@ function sendV2Message(state: RestState, options: ResolvedRestOptions, scene: 'c
     timestamp,
   });
   return ok({ id, timestamp });
+}
+
+/** A C2C message from `openid` reached the bot within the wake-up window. */
+function userWroteRecently(ctx: RouteContext, openid: string): boolean {
+  return ctx.inbound.all().some((record) => record.scene === 'c2c' && record.target === openid && record.msgId !== undefined && ctx.now - record.at <= WAKEUP_WINDOW_MS);
 }

@@ -43,6 +43,13 @@ export interface WebhookModeOptions {
    * must send them; the docs' example shows only User-Agent and X-Bot-Appid (reference §8.3).
    */
   signValidation?: boolean;
+  /**
+   * Count only an `{"op":12,"d":0}` body as an ACK. Default false: any HTTP 2xx is an ACK unless its body is an
+   * op 12 with a non-zero `d` (botgo's "processing failed, retry"). SDKs answer differently and all work on the
+   * platform: NoneBot an empty 200, Satori `{"d":{},"op":12}`, qq-official-bot `{"code":0,"message":"success"}`
+   * (reference §8.4; docs/emulator.md "What real SDKs send").
+   */
+  strictAck?: boolean;
 }
 
 /** One HTTP request the emulator sent to the callback URL. */
@@ -66,7 +73,7 @@ export interface WebhookAttempt {
   timestamp: string;
   status: number;
   response: string;
-  /** True when the answer was HTTP 200 with `{"op":12,"d":0}`. */
+  /** True when the answer counted as an ACK: any 2xx except an op 12 with a non-zero `d` (with `strictAck`: only `{"op":12,"d":0}`). */
   ack: boolean;
   error?: string;
 }
@@ -152,6 +159,7 @@ export class EmulatorWebhook {
   #retryDelayMs: number;
   #timeoutMs: number;
   #signValidation: boolean;
+  #strictAck: boolean;
 
   constructor(deps: EmulatorWebhookDeps) {
     this.#deps = deps;
@@ -161,6 +169,7 @@ export class EmulatorWebhook {
     this.#retryDelayMs = options.retryDelayMs ?? 100;
     this.#timeoutMs = options.timeoutMs ?? 5_000;
     this.#signValidation = options.signValidation ?? true;
+    this.#strictAck = options.strictAck ?? false;
     if (options.callbackUrl !== undefined) this.configure(options.callbackUrl);
   }
 
@@ -178,6 +187,7 @@ export class EmulatorWebhook {
     if (options.retryDelayMs !== undefined) this.#retryDelayMs = options.retryDelayMs;
     if (options.timeoutMs !== undefined) this.#timeoutMs = options.timeoutMs;
     if (options.signValidation !== undefined) this.#signValidation = options.signValidation;
+    if (options.strictAck !== undefined) this.#strictAck = options.strictAck;
   }
 
   /** The raw Ed25519 public key the bot should verify with (32 bytes). */
@@ -231,7 +241,7 @@ export class EmulatorWebhook {
       if (attempt > 0) await sleep(retryDelayMs, undefined, { ref: false });
       const timestamp = this.#seconds();
       const response = await this.#send('dispatch', Buffer.from(body), { sign: 'bot', timestamp });
-      const ack = response.status === 200 && isDispatchAck(response.body);
+      const ack = isDispatchAck(response.status, response.body, this.#strictAck);
       delivery.attempts.push({
         at: this.#deps.now(),
         timestamp,
@@ -411,7 +421,10 @@ function parseObject(text: string): Record<string, unknown> | undefined {
 }
 
 /** `{"op":12,"d":0}`; `d: 1` means the bot failed and wants a retry (reference §8.4). */
-function isDispatchAck(text: string): boolean {
+function isDispatchAck(status: number, text: string, strict: boolean): boolean {
   const answer = parseObject(text);
-  return answer?.op === OpCode.HttpCallbackAck && answer.d === 0;
+  if (strict) return status === 200 && answer?.op === OpCode.HttpCallbackAck && answer.d === 0;
+  if (status < 200 || status > 299) return false;
+  // botgo answers {"op":12,"d":1} when the bot failed to process the event, and the platform retries.
+  return !(answer?.op === OpCode.HttpCallbackAck && typeof answer.d === 'number' && answer.d !== 0);
 }
