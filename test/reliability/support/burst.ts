@@ -32,7 +32,12 @@ export type BurstFaultKind = (typeof burstFaultKinds)[number];
 export interface BurstOptions {
   faults: number;
   events: number;
-  /** Gap between one fault and the next, drawn uniformly from [min, max] ms (never before the previous recovered). */
+  /**
+   * Gap between one fault and the next, drawn uniformly from [min, max] ms; never less than two heartbeat
+   * intervals after the previous recovery, so that each session has had the time to prove itself healthy
+   * (one interval, then the ACK). A fault before that is, by design, a failed attempt: the schedule
+   * escalates on those (machines/reconnect-policy.ts), or a platform could make the bot hot-loop.
+   */
   gapMs: readonly [number, number];
   heartbeatIntervalMs: number;
   seed: number;
@@ -46,6 +51,8 @@ export interface FaultRecord {
   recoveryMs: number | null;
   /** Connections the bot opened for this recovery. */
   connections: number;
+  /** Each connection of this recovery: opened how long after the fault (ms), and how it closed, e.g. `+12 4009`. */
+  timeline: string[];
 }
 
 export interface BurstResult {
@@ -57,6 +64,8 @@ export interface BurstResult {
   outOfOrder: number;
   identifies: number;
   readies: number;
+  /** The most failed attempts in a row the shard reached (bot.state): 1 means no reconnect ever waited past the first step. */
+  maxFailedAttempts: number;
   resumes: number;
   connections: number;
   realSeconds: number;
@@ -97,6 +106,10 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
     next = n + 1;
   });
 
+  let maxFailedAttempts = 0;
+  bot.state$.subscribe((state) => {
+    for (const shard of state.shards) maxFailedAttempts = Math.max(maxFailedAttempts, shard.failedAttempts);
+  });
   const startedAt = performance.now();
   let sent = 0;
   const send = (count: number) => {
@@ -130,7 +143,7 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
       if (fault === null) break;
       faults.push(fault);
       const gap = options.gapMs[0] + rng.next() * (options.gapMs[1] - options.gapMs[0]);
-      await sleep(Math.max(0, gap - (faults.at(-1)?.recoveryMs ?? 0)));
+      await sleep(Math.max(2 * options.heartbeatIntervalMs, gap - (fault.recoveryMs ?? gap)));
     }
     pacing = false;
     await pacer;
@@ -151,6 +164,7 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
     outOfOrder,
     identifies: emu.stats.identifies,
     readies: emu.connections.filter((c) => c.sent.some((f) => f.op === OpCode.Dispatch && f.t === 'READY')).length,
+    maxFailedAttempts,
     resumes: emu.stats.resumes,
     connections: emu.connections.length,
     realSeconds: (performance.now() - startedAt) / 1000,
@@ -162,12 +176,15 @@ async function injectAndRecover(emu: Emulator, kind: BurstFaultKind, dispatchSom
   const live = await emu.waitFor(() => liveConnection(emu), { timeoutMs: 10_000, description: 'a live connection to fault' });
   const after = live.id;
   const target = { connection: live.id };
-  // RESUMED on a connection after the faulted one, noticed as the emulator records the frame.
+  // RESUMED on a connection after the faulted one, noticed as the emulator records the frame; and when
+  // each new connection appeared (same clock as the fault: performance.now()).
   let resumedAt: number | null = null;
+  const seenAt = new Map<number, number>();
   const recovered = emu
     .waitFor(
       () => {
         for (let i = emu.connections.length - 1; i >= 0 && emu.connections[i]!.id > after; i--) {
+          if (!seenAt.has(emu.connections[i]!.id)) seenAt.set(emu.connections[i]!.id, performance.now());
           if (emu.connections[i]!.sent.some((f) => f.op === OpCode.Dispatch && f.t === 'RESUMED')) return (resumedAt ??= performance.now());
         }
         return undefined;
@@ -196,7 +213,10 @@ async function injectAndRecover(emu: Emulator, kind: BurstFaultKind, dispatchSom
       break;
   }
   await recovered;
-  return { kind, at, recoveryMs: resumedAt === null ? null : resumedAt - at, connections: emu.connections.length - after };
+  const timeline = emu.connections
+    .filter((c) => c.id > after)
+    .map((c) => `+${seenAt.has(c.id) ? Math.round(seenAt.get(c.id)! - at) : '?'}${c.closed ? ` ${c.closed.code}` : ''}`);
+  return { kind, at, recoveryMs: resumedAt === null ? null : resumedAt - at, connections: emu.connections.length - after, timeline };
 }
 
 /**
