@@ -107,8 +107,10 @@ export class QQProtocolError extends QQBotError {
 /** A timer ran out: Hello, READY/RESUMED, or a heartbeat ACK. */
 export class QQTimeoutError extends QQBotError {
   readonly waitingFor: string;
-  constructor(waitingFor: string, shard?: number) {
-    super('TIMEOUT', `Timed out waiting for ${waitingFor}`, { shard });
+  /** `cause`: the last error seen while waiting (e.g. why `start()` could not connect); its message is appended. */
+  constructor(waitingFor: string, shard?: number, options: { cause?: QQBotError | null } = {}) {
+    const cause = options.cause ?? undefined;
+    super('TIMEOUT', `Timed out waiting for ${waitingFor}${cause ? `; last error: ${cause.message}` : ''}`, { shard, cause });
     this.waitingFor = waitingFor;
   }
 }
