@@ -147,6 +147,7 @@ class BotRuntime implements Bot {
   readonly #byType = new Map<string, Observable<AnyBotEvent>>();
   readonly #intentCheck: (types: readonly string[]) => void;
   #lastError: QQBotError | null = null;
+  #settling = false;
   readonly #replyServices: ReplyServices;
   readonly #webhook: WebhookTransport | null = null;
   #webhookStatus: BotState['status'] = 'idle';
@@ -367,8 +368,28 @@ class BotRuntime implements Bot {
     }
     // A shard's own notification can reach the bot before the shard's observers hear of it, so
     // every bot step re-reads the shards.
-    for (const [shardId, shard] of this.#shards) this.#shardStates.set(shardId, shardStateOf(shard.getSnapshot()));
+    this.#rereadShards();
     this.#publishState();
+  }
+
+  #rereadShards(): void {
+    for (const [shardId, shard] of this.#shards) this.#shardStates.set(shardId, shardStateOf(shard.getSnapshot()));
+  }
+
+  /**
+   * A shard tells the bot it failed (close 4914) in the middle of its own transition: XState delivers
+   * the event to the parent at once, and the shard's snapshot changes only when its transition ends.
+   * So a final bot status is published a microtask later, with the shards re-read then; otherwise
+   * state$ would show a failed bot whose shard is still `session.ready`.
+   */
+  #publishWhenShardsSettle(): void {
+    if (this.#settling) return;
+    this.#settling = true;
+    queueMicrotask(() => {
+      this.#settling = false;
+      this.#rereadShards();
+      this.#publishState(true);
+    });
   }
 
   #attachShard(shard: ShardActorRef): void {
@@ -507,24 +528,36 @@ class BotRuntime implements Bot {
     this.#publishState();
   }
 
-  #publishState(): void {
+  #publishState(settled = false): void {
     if (this.#state.closed) return;
     if (this.#webhook) {
       this.#state.next({ status: this.#webhookStatus, token: tokenStatusOf(this.#webhook.token.getSnapshot()), shards: [] });
       return;
     }
     const snapshot = this.actor.getSnapshot();
+    const status = botStatusOf(snapshot);
+    if (!settled && (status === 'failed' || status === 'stopped') && [...this.#shardStates.values()].some((shard) => shard.ready)) {
+      this.#publishWhenShardsSettle();
+      return;
+    }
     const token = this.actor.system.get(SystemId.token) as TokenActorRef | undefined;
     this.#state.next({
-      status: botStatusOf(snapshot),
+      status,
       token: tokenStatusOf(token?.getSnapshot()),
       shards: [...this.#shardStates.values()].sort((a, b) => a.id - b.id),
     });
   }
 
-  #complete(): void {
+  #complete(deferred = false): void {
     if (this.#events.closed) return;
-    this.#publishState();
+    if (!this.#webhook) this.#rereadShards();
+    // The final state goes out before the streams complete (see #publishWhenShardsSettle).
+    if (!deferred && (this.#settling || [...this.#shardStates.values()].some((shard) => shard.ready))) {
+      queueMicrotask(() => this.#complete(true));
+      return;
+    }
+    if (!this.#webhook) this.#rereadShards();
+    this.#publishState(true);
     this.#events.complete();
     this.#errors.complete();
     this.#state.complete();
