@@ -117,8 +117,10 @@ export function createWebhookHandler(bot: Bot): (req: IncomingMessage, res: Serv
  * ```ts
  * import { createBot } from 'qq-bot-machine';
  * const bot = createBot({ appId: process.env.QQ_BOT_APP_ID!, secret: process.env.QQ_BOT_SECRET!, intents: ['GROUP_AND_C2C_EVENT'] });
- * bot.on('C2C_MESSAGE_CREATE').subscribe((event) => console.log(event.data.content));
- * await bot.start();
+ * bot.handle('C2C_MESSAGE_CREATE', async (event) => {
+ *   await event.reply(`you said: ${event.data.content}`);
+ * });
+ * await bot.start({ timeoutMs: 60_000 });
  * ```
  */
 export function createBot(options: BotOptions): Bot {
