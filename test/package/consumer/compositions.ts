@@ -10,9 +10,12 @@ import {
   QQBotError,
   QQHandlerError,
   QQTimeoutError,
+  IsolatedObservable,
   type AnyBotEvent,
   type Bot,
   type BotEvent,
+  type BotEventHandler,
+  type StartOptions,
   type BotState,
   type SendResult,
 } from 'qq-bot-machine';
@@ -26,6 +29,7 @@ import {
   firstValueFrom,
   map,
   merge,
+  of,
   scan,
   skip,
   take,
@@ -116,12 +120,27 @@ bot.handle('INTERACTION_CREATE', (event) => event.ack(0));
 // @ts-expect-error FRIEND_DEL cannot be replied to
 bot.handle('FRIEND_DEL', (event) => event.reply('bye'));
 
+const echo: BotEventHandler<'C2C_MESSAGE_CREATE'> = async (event) => {
+  await event.reply(event.data.content);
+};
+bot.handle('C2C_MESSAGE_CREATE', echo);
+
+// The isolating Observable is an Observable like any other.
+const isolated = new IsolatedObservable(of(1, 2, 3), (error) => console.error(error));
+const doubled: Observable<number> = isolated.pipe(map((n) => n * 2));
+check<Equal<typeof doubled, Observable<number>>>();
+const firstIsolated = firstValueFrom(isolated);
+check<Equal<typeof firstIsolated, Promise<number>>>();
+const mergedIsolated = merge(isolated, of('x'));
+check<Equal<typeof mergedIsolated, Observable<number | string>>>();
+
 // errors$ and start options.
 bot.errors$.subscribe((error) => {
   if (error instanceof QQHandlerError) check<Equal<typeof error.eventType, string | undefined>>();
   if (error instanceof QQTimeoutError) check<Equal<typeof error.waitingFor, string>>();
 });
-await bot.start({ timeoutMs: 30_000, signal: AbortSignal.timeout(60_000) });
+const startOptions: StartOptions = { timeoutMs: 30_000, signal: AbortSignal.timeout(60_000) };
+await bot.start(startOptions);
 // @ts-expect-error timeoutMs is a number
 await bot.start({ timeoutMs: '30s' });
 await bot.stop();
