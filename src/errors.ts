@@ -122,11 +122,14 @@ export class QQSessionLimitError extends QQBotError {
   }
 }
 
-/** A subscriber threw. The stream, the other subscribers and the connection carry on. */
+/**
+ * A subscriber threw, or a `bot.handle()` handler threw or rejected (`cause`: what it threw, e.g. a
+ * `QQApiError` from a refused reply). The stream, the other subscribers and the connection carry on.
+ */
 export class QQHandlerError extends QQBotError {
   readonly eventType: string | undefined;
   constructor(cause: unknown, eventType?: string) {
-    super('HANDLER', `A subscriber threw while handling ${eventType ?? 'an event'}: ${describe(cause)}`, { cause });
+    super('HANDLER', `A handler failed on ${eventType ?? 'an event'}: ${describe(cause)}`, { cause });
     this.eventType = eventType;
   }
 }
