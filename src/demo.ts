@@ -130,8 +130,8 @@ function describe(event: AnyBotEvent): string {
 /** The echo: every message gets its content back as a passive reply. */
 function echo(bot: Bot, print: (line: string) => void) {
   let count = 0;
-  bot.on('C2C_MESSAGE_CREATE', 'GROUP_AT_MESSAGE_CREATE', 'AT_MESSAGE_CREATE', 'DIRECT_MESSAGE_CREATE').subscribe(async (event) => {
-    const text = `echo: ${String((event.data as { content?: string }).content ?? '').trim()}`;
+  bot.handle(['C2C_MESSAGE_CREATE', 'GROUP_AT_MESSAGE_CREATE', 'AT_MESSAGE_CREATE', 'DIRECT_MESSAGE_CREATE'], async (event) => {
+    const text = `echo: ${(event.data.content ?? '').trim()}`;
     try {
       await event.reply(text);
       count += 1;

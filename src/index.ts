@@ -12,7 +12,8 @@ export {
   type WebhookReceiverOptions,
   type WebhookServer,
 } from './webhook/index.js';
-export type { AnyBotEvent, BotEvent, KnownBotEvent, UnknownBotEvent, Replyable, Acknowledgeable, ReplyableEvents } from './events/types.js';
+export type { AnyBotEvent, BotEvent, BotEventHandler, KnownBotEvent, UnknownBotEvent, Replyable, Acknowledgeable, ReplyableEvents } from './events/types.js';
+export type { StartOptions } from './start-options.js';
 export { replyableEventTypes } from './events/reply-target.js';
 export * from './rest/index.js';
 export { resolveIntents, defaultIntents, platformEndpoints, type BotOptions, type InspectionObserver, type WebhookOptions } from './options.js';
