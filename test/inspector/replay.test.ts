@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { QQBotError } from '../../src/errors.js';
 import { stepsFromRecording } from '../../src/inspector/replay.js';
 import type { InspectorStep, ShardStats, TokenStats } from '../../src/inspector/steps.js';
-import { activeStateIds, applyStep, createModel } from '../../src/inspector/page/model.js';
+import { activeStateIds, applyStep, createModel } from '../../src/inspector/page/script.js';
 
 /** A recording of a short run: READY, close 4009, op 7, token expiry + 4004 (test/fixtures/inspection/record.mjs). */
 export const recording = readFileSync(new URL('../fixtures/inspection/faults.jsonl', import.meta.url), 'utf8');

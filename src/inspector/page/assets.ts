@@ -1,48 +1,10 @@
-import {
-  actorsOf,
-  cardActors,
-  describeStep,
-  inspectorMain,
-  pageNow,
-  renderAll,
-  renderCards,
-  renderErrors,
-  renderHeader,
-  renderReplay,
-  renderShards,
-  renderTimeline,
-  renderTree,
-} from './app.js';
-import { buildMachineSvg, paintMachine, svgElement } from './draw.js';
-import { activeStateIds, applyStep, createModel, formatDuration, stateSummary } from './model.js';
+import * as page from './script.js';
 
 /**
- * The page's script: the page functions' own source, compiled by tsc with the package, joined
- * into one file. Nothing is fetched from anywhere but this server.
+ * The page's script: every function of script.ts, as tsc compiled it, joined into one file that
+ * calls `inspectorMain()`. Nothing is fetched from anywhere but this server.
  */
-const pageFunctions: ReadonlyArray<(...args: never[]) => unknown> = [
-  createModel,
-  applyStep,
-  activeStateIds,
-  stateSummary,
-  formatDuration,
-  svgElement,
-  buildMachineSvg,
-  paintMachine,
-  inspectorMain,
-  pageNow,
-  renderAll,
-  actorsOf,
-  renderHeader,
-  renderTree,
-  cardActors,
-  renderCards,
-  renderShards,
-  describeStep,
-  renderTimeline,
-  renderErrors,
-  renderReplay,
-];
+const pageFunctions = Object.values(page).filter((value): value is (...args: never[]) => unknown => typeof value === 'function');
 
 let script: string | null = null;
 export function pageScript(): string {

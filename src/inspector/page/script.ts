@@ -1,12 +1,15 @@
 /**
- * The inspector page: connects to the server's socket, keeps the model, renders the header, the
- * actor tree, the machine cards, the shard table, the timeline, errors, and the replay controls.
- * Runs in the browser (sent as source by assets.ts); every function stands alone.
+ * The inspector page's script: the model (what the steps say about each actor), the drawing of a
+ * machine graph as SVG, and the page itself (socket, header, actor tree, machine cards, shard
+ * table, timeline, errors, replay controls).
+ *
+ * These functions run in the browser: assets.ts sends their own source, compiled by tsc with the
+ * package, joined into one script. They live in one file because a call across modules would not
+ * survive that (a bundler or test runner may rewrite imported names); each calls the others by
+ * name only. The pure ones (model) are also tested in Node.
  */
-import type { MachineGraph } from '../graph.js';
+import type { MachineGraph, StateBox, TransitionEdge } from '../graph.js';
 import type { InspectorStep, ShardStats, TokenStats } from '../steps.js';
-import { buildMachineSvg, paintMachine } from './draw.js';
-import { applyStep, createModel, formatDuration, stateSummary, type PageActor, type PageModel } from './model.js';
 
 // Browser globals: this file's functions run only in the page.
 declare const document: any;
@@ -14,6 +17,225 @@ declare const window: any;
 declare const location: any;
 declare const WebSocket: any;
 declare const requestAnimationFrame: (callback: () => void) => number;
+
+// ---- the model ------------------------------------------------------------------------------
+
+export interface PageActor {
+  path: string;
+  parent: string | null;
+  id: string;
+  machine: string | null;
+  value: unknown;
+  status: string;
+  /** The last transition: its edges, event and when. */
+  fired: { edges: Array<{ source: string; target: string }>; event: string; at: number } | null;
+  stats: ShardStats | TokenStats | null;
+  since: number;
+}
+
+export interface PageModel {
+  actors: Map<string, PageActor>;
+  /** The time of the last step applied (replay: the slider's time). */
+  at: number;
+}
+
+export function createModel(): PageModel {
+  return { actors: new Map(), at: 0 };
+}
+
+/** Applies one step to the model. Steps for an actor the model does not know are ignored. */
+export function applyStep(model: PageModel, step: InspectorStep): void {
+  model.at = Math.max(model.at, step.at);
+  if (step.t === 'spawn') {
+    model.actors.set(step.actor, { path: step.actor, parent: step.parent, id: step.id, machine: step.machine, value: null, status: 'active', fired: null, stats: null, since: step.at });
+    return;
+  }
+  if (step.t === 'error' || step.t === 'dispatch') return;
+  const actor = model.actors.get(step.actor);
+  if (!actor) return;
+  if (step.t === 'state') {
+    actor.value = step.value;
+    actor.status = step.status;
+  } else if (step.t === 'transition') {
+    actor.value = step.value;
+    actor.fired = { edges: step.edges, event: step.event, at: step.at };
+  } else if (step.t === 'end') {
+    actor.status = step.status;
+  } else if (step.t === 'stats') {
+    actor.stats = step.stats;
+  }
+}
+
+/** The ids of every active state node (`shard.connection`, `shard.connection.session`, …) for a state value. */
+export function activeStateIds(machineId: string, value: unknown): string[] {
+  const out: string[] = [machineId];
+  const visit = (prefix: string, current: unknown): void => {
+    if (typeof current === 'string') {
+      out.push(`${prefix}.${current}`);
+      return;
+    }
+    if (typeof current !== 'object' || current === null) return;
+    for (const key of Object.keys(current)) {
+      out.push(`${prefix}.${key}`);
+      visit(`${prefix}.${key}`, (current as Record<string, unknown>)[key]);
+    }
+  };
+  visit(machineId, value);
+  return out;
+}
+
+/** A one-line state: the shard's connection (`session.ready`), or every active leaf (`active.refresh.scheduled · active.lifetime.live`). */
+export function stateSummary(machine: string | null, value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const leaves: string[] = [];
+  const visit = (prefix: string, current: unknown): void => {
+    if (typeof current === 'string') {
+      leaves.push(prefix ? `${prefix}.${current}` : current);
+      return;
+    }
+    if (typeof current !== 'object' || current === null) return;
+    const keys = Object.keys(current);
+    if (keys.length === 0 && prefix) leaves.push(prefix);
+    for (const key of keys) visit(prefix ? `${prefix}.${key}` : key, (current as Record<string, unknown>)[key]);
+  };
+  if (machine === 'shard' && typeof value === 'object' && value !== null && 'connection' in value) {
+    const connection = (value as { connection: unknown }).connection;
+    const parts: string[] = [];
+    let current = connection;
+    while (typeof current === 'object' && current !== null && Object.keys(current).length === 1) {
+      const key = Object.keys(current)[0] as string;
+      parts.push(key);
+      current = (current as Record<string, unknown>)[key];
+    }
+    if (typeof current === 'string') parts.push(current);
+    return parts.join('.');
+  }
+  visit('', value);
+  return leaves.join(' · ');
+}
+
+/** `3.2 s`, `12 min`, `1 h 5 min`. */
+export function formatDuration(ms: number): string {
+  if (ms < 0) return 'now';
+  const seconds = ms / 1000;
+  if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+// ---- drawing a machine ------------------------------------------------------------------------
+
+export function svgElement(name: string, attributes: Record<string, string | number>, text?: string): any {
+  const element = document.createElementNS('http://www.w3.org/2000/svg', name);
+  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
+  if (text !== undefined) element.textContent = text;
+  return element;
+}
+
+/** Builds the SVG of one machine: boxes for states, paths for transitions; `markerId` must be unique in the page. */
+export function buildMachineSvg(graph: MachineGraph, markerId: string): any {
+  const margin = 30;
+  const svg = svgElement('svg', {
+    xmlns: 'http://www.w3.org/2000/svg',
+    viewBox: `${-margin} ${-margin} ${graph.width + margin * 2} ${graph.height + margin * 2}`,
+    width: graph.width + margin * 2,
+    height: graph.height + margin * 2,
+    class: 'machine-svg',
+    'data-machine': graph.id,
+  });
+  const defs = svgElement('defs', {});
+  for (const [suffix, cls] of [['', 'arrow'], ['-hot', 'arrow hot'], ['-fired', 'arrow fired']] as Array<[string, string]>) {
+    const marker = svgElement('marker', { id: `${markerId}${suffix}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
+    marker.appendChild(svgElement('path', { d: 'M0,0 L10,5 L0,10 z', class: cls }));
+    defs.appendChild(marker);
+  }
+  svg.appendChild(defs);
+  const containers = svgElement('g', { class: 'containers' });
+  const edgesLayer = svgElement('g', { class: 'edges' });
+  const atoms = svgElement('g', { class: 'atoms' });
+  const labels = svgElement('g', { class: 'labels' });
+  svg.append(containers, edgesLayer, atoms, labels);
+
+  const visit = (box: StateBox, depth: number): void => {
+    if (depth > 0) {
+      const compound = box.children.length > 0;
+      const group = svgElement('g', { class: `state ${compound ? 'compound' : 'atomic'}${box.region ? ' region' : ''}${box.type === 'final' ? ' final' : ''}`, 'data-id': box.id });
+      group.appendChild(svgElement('title', {}, box.id));
+      group.appendChild(svgElement('rect', { x: box.x, y: box.y, width: box.w, height: box.h, rx: compound ? 10 : 8 }));
+      if (box.type === 'final') group.appendChild(svgElement('rect', { class: 'inner', x: box.x + 3, y: box.y + 3, width: box.w - 6, height: box.h - 6, rx: 6 }));
+      if (compound) group.appendChild(svgElement('text', { x: box.x + 10, y: box.y + 16, class: 'header' }, box.key));
+      else group.appendChild(svgElement('text', { x: box.x + box.w / 2, y: box.y + box.h / 2 + 4, 'text-anchor': 'middle' }, box.key));
+      (compound ? containers : atoms).appendChild(group);
+    }
+    if (box.initial) {
+      const first = box.children.find((child) => child.id === box.initial);
+      if (first) {
+        const dot = svgElement('g', { class: 'initial' });
+        dot.appendChild(svgElement('circle', { cx: first.x - 16, cy: first.y + 12, r: 4 }));
+        dot.appendChild(svgElement('path', { d: `M${first.x - 12},${first.y + 12} L${first.x - 1},${first.y + 12}`, 'marker-end': `url(#${markerId})` }));
+        containers.appendChild(dot);
+      }
+    }
+    for (const child of box.children) visit(child, depth + 1);
+  };
+  visit(graph.root, 0);
+
+  graph.edges.forEach((edge: TransitionEdge, index: number) => {
+    const group = svgElement('g', { class: `edge kind-${edge.kind}`, 'data-source': edge.source, 'data-target': edge.target, 'data-event': edge.event, 'data-index': index });
+    group.appendChild(svgElement('title', {}, `${edge.label}: ${edge.source} → ${edge.target}`));
+    group.appendChild(svgElement('path', { d: edge.path, 'marker-end': `url(#${markerId})` }));
+    edgesLayer.appendChild(group);
+    const label = svgElement('text', { x: edge.labelX, y: edge.labelY + 3, 'text-anchor': 'middle', class: 'edge-label', 'data-index': index }, edge.label);
+    labels.appendChild(label);
+  });
+  return svg;
+}
+
+/**
+ * Lights the active states of `actor` in its SVG, shows the labels of the transitions leaving
+ * them, and replays the fired-transition animation when the last transition changed.
+ */
+export function paintMachine(svg: any, graph: MachineGraph, actor: PageActor, markerId: string, now: number): void {
+  const active = new Set(actor.status === 'active' || actor.status === 'done' ? activeStateIds(graph.id, actor.value) : []);
+  for (const element of svg.querySelectorAll('g.state')) element.classList.toggle('active', active.has(element.getAttribute('data-id')));
+  const fired = actor.fired && now - actor.fired.at < 4_000 ? actor.fired : null;
+  const firedKey = fired ? `${fired.at}|${fired.event}|${fired.edges.map((e) => `${e.source}>${e.target}`).join(',')}` : '';
+  const restart = svg.getAttribute('data-fired') !== firedKey;
+  svg.setAttribute('data-fired', firedKey);
+  const edges = svg.querySelectorAll('g.edge');
+  const labels = svg.querySelectorAll('text.edge-label');
+  edges.forEach((element: any, index: number) => {
+    const source = element.getAttribute('data-source');
+    const target = element.getAttribute('data-target');
+    const isFired = !!fired && fired.edges.some((e) => e.source === source && e.target === target) && (fired.event === element.getAttribute('data-event') || element.getAttribute('data-event') === '');
+    const hot = active.has(source);
+    element.classList.toggle('hot', hot);
+    const path = element.querySelector('path');
+    path.setAttribute('marker-end', `url(#${markerId}${isFired ? '-fired' : hot ? '-hot' : ''})`);
+    if (restart) {
+      element.classList.remove('fired');
+      if (isFired) {
+        void element.getBoundingClientRect();
+        element.classList.add('fired');
+      }
+    }
+    labels[index]?.classList.toggle('shown', hot || isFired);
+    labels[index]?.classList.toggle('fired', isFired);
+  });
+  if (restart) {
+    for (const element of svg.querySelectorAll('g.state.entered')) element.classList.remove('entered');
+    for (const edge of fired?.edges ?? []) {
+      const target = svg.querySelector(`g.state[data-id="${edge.target}"]`);
+      if (target) {
+        void target.getBoundingClientRect();
+        target.classList.add('entered');
+      }
+    }
+  }
+}
+
+// ---- the page ---------------------------------------------------------------------------------
 
 interface PageState {
   mode: 'live' | 'replay' | 'connecting';
@@ -174,6 +396,7 @@ export function renderHeader(state: PageState): void {
   $('token-status').textContent = stats ? `token: ${stats.state}${expires} · ${stats.fetches} fetched` : 'token: —';
   $('token-status').className = `pill token-${stats?.state ?? 'none'}`;
   $('token-status').setAttribute('data-state', stats?.state ?? 'none');
+  $('token-status').setAttribute('data-fetches', String(stats?.fetches ?? 0));
   const link = state.mode === 'replay' ? 'recording' : state.connected ? 'connected' : 'disconnected — the bot stopped or the server closed';
   $('conn').textContent = link;
   $('conn').className = `pill ${state.connected || state.mode === 'replay' ? 'ok' : 'bad'}`;
@@ -364,6 +587,7 @@ export function renderTimeline(state: PageState): void {
     row.setAttribute('data-actor', actor);
     row.setAttribute('data-kind', line.kind);
     row.setAttribute('data-state', line.state);
+    row.setAttribute('data-at', String(step.at));
     const time = document.createElement('time');
     const date = new Date(step.at);
     time.textContent = `${date.toTimeString().slice(0, 8)}.${String(date.getMilliseconds()).padStart(3, '0')}`;
