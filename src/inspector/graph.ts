@@ -272,7 +272,7 @@ const round = (n: number): number => Math.round(n * 10) / 10;
 function selfLoop(box: StateBox, nth: number): Geometry {
   const x = box.x + box.w - 18 - nth * 14;
   const y = box.y;
-  const lift = 22 + nth * 13;
+  const lift = 22 + nth * 14;
   return { path: `M${round(x - 8)},${round(y)} C${round(x - 14)},${round(y - lift)} ${round(x + 14)},${round(y - lift)} ${round(x + 8)},${round(y)}`, labelX: round(x), labelY: round(y - lift - 2) };
 }
 

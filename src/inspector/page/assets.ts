@@ -39,6 +39,16 @@ export const pageHtml = `<!doctype html>
   <span id="replay-position"></span>
 </section>
 <main>
+  <div class="center">
+    <section class="shards-panel">
+      <h2>Shards</h2>
+      <table id="shards">
+        <thead><tr><th>shard</th><th>state</th><th>session</th><th>seq</th><th>heartbeat ACK RTT</th><th>events/s</th><th>reconnects</th><th>resumes</th><th>identifies</th></tr></thead>
+        <tbody></tbody>
+      </table>
+    </section>
+    <section id="machines"></section>
+  </div>
   <aside class="side">
     <section>
       <h2>Actors</h2>
@@ -49,16 +59,6 @@ export const pageHtml = `<!doctype html>
       <p id="errors-empty" class="empty">none</p>
       <ol id="errors"></ol>
     </section>
-  </aside>
-  <div class="center">
-    <section class="shards-panel">
-      <h2>Shards</h2>
-      <table id="shards">
-        <thead><tr><th>shard</th><th>state</th><th>session</th><th>seq</th><th>heartbeat ACK RTT</th><th>events/s</th><th>reconnects</th><th>resumes</th><th>identifies</th></tr></thead>
-        <tbody></tbody>
-      </table>
-    </section>
-    <section id="machines"></section>
     <section class="timeline-panel">
       <h2>Timeline</h2>
       <div class="filters">
@@ -68,7 +68,7 @@ export const pageHtml = `<!doctype html>
       </div>
       <ol id="timeline"></ol>
     </section>
-  </div>
+  </aside>
 </main>
 <script src="app.js"></script>
 </body>
@@ -99,7 +99,7 @@ header.top { display: flex; gap: 8px; align-items: center; padding: 10px 16px; b
 #replay button { border: 1px solid #a78bfa; background: #fff; border-radius: 6px; padding: 4px 10px; cursor: pointer; font: inherit; }
 #replay input[type=range] { flex: 1; }
 #replay-position { font-variant-numeric: tabular-nums; color: #4c1d95; min-width: 220px; }
-main { display: grid; grid-template-columns: 330px minmax(0, 1fr); gap: 14px; padding: 14px; align-items: start; }
+main { display: grid; grid-template-columns: minmax(0, 1fr) 500px; gap: 14px; padding: 14px; align-items: start; }
 .side section, .timeline-panel, .shards-panel, .card { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 10px 12px; margin-bottom: 14px; }
 h2 { font-size: 13px; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); margin: 0 0 8px; }
 h2 small { text-transform: none; letter-spacing: 0; font-weight: 400; }
@@ -162,9 +162,11 @@ body.all-labels text.edge-label { display: inline; }
 .filters { display: flex; gap: 8px; margin-bottom: 8px; align-items: center; flex-wrap: wrap; }
 .filters input[type=search] { flex: 1; min-width: 200px; padding: 5px 8px; border: 1px solid var(--line); border-radius: 6px; font: inherit; }
 .filters select { padding: 4px; border: 1px solid var(--line); border-radius: 6px; font: inherit; }
-#timeline { list-style: none; margin: 0; padding: 0; max-height: 420px; overflow: auto; font-family: ui-monospace, Menlo, monospace; font-size: 12px; }
-#timeline li { display: grid; grid-template-columns: 96px 150px minmax(0, 1fr) auto; gap: 8px; padding: 2px 4px; border-bottom: 1px solid #f1f5f9; }
-#timeline time { color: var(--muted); }
+#timeline { list-style: none; margin: 0; padding: 0; max-height: 1180px; overflow: auto; font-family: ui-monospace, Menlo, monospace; font-size: 12px; }
+#timeline li { display: grid; grid-template-columns: 82px 150px minmax(0, 1fr); column-gap: 8px; padding: 3px 4px; border-bottom: 1px solid #f1f5f9; }
+#timeline .what { overflow-wrap: anywhere; }
+#timeline .after { grid-column: 3; font-size: 11px; }
+#timeline time { color: var(--muted); font-size: 11px; padding-top: 1px; }
 #timeline .who { color: #334155; font-weight: 600; overflow: hidden; text-overflow: ellipsis; }
 #timeline .after { color: var(--active); }
 #timeline li.kind-error { color: var(--error); }

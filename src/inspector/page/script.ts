@@ -288,7 +288,8 @@ export function inspectorMain(): void {
     state.position = Math.max(0, Math.min(state.steps.length, position));
     state.model = createModel();
     for (let i = 0; i < state.position; i++) applyStep(state.model, state.steps[i] as InspectorStep);
-    queueRender();
+    // a slider or a button: draw now, not on the next frame
+    renderAll(state);
   };
   const stepBy = (direction: 1 | -1): void => {
     let position = state.position;
@@ -598,7 +599,8 @@ export function renderTimeline(state: PageState): void {
     what.className = 'what';
     what.textContent = line.text;
     row.append(time, who, what);
-    if (line.state) {
+    // the state after, unless the transition's target already says it
+    if (line.state && !line.text.endsWith(line.state)) {
       const after = document.createElement('span');
       after.className = 'after';
       after.textContent = line.state;
