@@ -113,7 +113,6 @@ export async function startInspectorServer(source: InspectorSource, options: Ins
       resolve();
     });
   });
-  server.unref();
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${shownHost}:${address.port}/`;
