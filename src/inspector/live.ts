@@ -31,6 +31,7 @@ export class LiveSource implements InspectorSource {
   #pending: InspectorStep[] = [];
   readonly #living = new Map<string, AnyActorRef>();
   readonly #detach: Array<() => void> = [];
+  readonly #watching = new Map<AnyActorRef, ActorSubscription>();
   readonly #showContent: boolean;
   #dispatchSample: InspectorStep[] = [];
   #closed = false;
@@ -98,6 +99,8 @@ export class LiveSource implements InspectorSource {
     if (this.#closed) return;
     this.#closed = true;
     for (const detach of this.#detach.splice(0)) detach();
+    for (const subscription of this.#watching.values()) subscription.unsubscribe();
+    this.#watching.clear();
     this.#living.clear();
   }
 
@@ -123,13 +126,14 @@ export class LiveSource implements InspectorSource {
     const machine = machineIdOf(actor);
     this.#builder.observe({ type: '@xstate.actor', at: Date.now(), path, parent: parentPath(actor), machine });
     if (machine === 'shard' || machine === 'token') this.#living.set(path, actor);
-    let subscription: ActorSubscription | undefined;
+    // Each actor's subscription goes when it stops: a bot that reconnects for months spawns sockets by the thousand.
     const stopped = () => {
       if (this.#living.get(path) === actor) this.#living.delete(path);
+      this.#watching.get(actor)?.unsubscribe();
+      this.#watching.delete(actor);
       this.#builder.observe({ type: 'actor.stopped', at: Date.now(), path, parent: parentPath(actor) });
     };
-    subscription = actor.subscribe({ complete: stopped, error: stopped });
-    this.#detach.push(() => subscription?.unsubscribe());
+    this.#watching.set(actor, actor.subscribe({ complete: stopped, error: stopped }));
   }
 
   #onInspection(event: InspectionEvent): void {

@@ -4,7 +4,10 @@ import { WebSocket } from 'ws';
 import { serveInspector, type InspectorServer } from '../../src/inspector/index.js';
 import { pageCss, pageHtml, pageScript } from '../../src/inspector/page/assets.js';
 import type { InspectorStep, ShardStats } from '../../src/inspector/steps.js';
-import { secret, startBotOnEmulator, waitForState, type BotFixture } from '../support/bot-fixture.js';
+import { createBot } from '../../src/bot.js';
+import { startEmulator } from '../../src/emulator/index.js';
+import type { BotOptions } from '../../src/options.js';
+import { appId, captureLogs, secret, startBotOnEmulator, waitForState, type BotFixture } from '../support/bot-fixture.js';
 
 let fixture: BotFixture | undefined;
 let inspector: InspectorServer | undefined;
@@ -183,6 +186,33 @@ describe('the live inspector server', () => {
     const spawned = init.baseline.filter((s) => s.t === 'spawn').map((s) => s.actor);
     expect(spawned).toEqual(expect.arrayContaining(['bot', 'bot/token', 'bot/identifyThrottle', 'bot/shard-0', 'bot/shard-0/socket']));
     expect(init.baseline).toContainEqual(expect.objectContaining({ t: 'stats', actor: 'bot/shard-0', stats: expect.objectContaining({ state: 'session.ready' }) }));
+  });
+
+  it('a webhook bot: its token and webhook machines, named after their machines', async () => {
+    const emu = await startEmulator({ appId, secret, webhook: { retryDelayMs: 5 } });
+    const bot = createBot({
+      appId,
+      secret,
+      tokenUrl: emu.tokenUrl,
+      apiBase: emu.apiBase,
+      logger: captureLogs().logger,
+      transport: 'webhook',
+      webhook: { port: 0, host: '127.0.0.1', path: '/qqbot' },
+    } as BotOptions);
+    try {
+      inspector = await serveInspector(bot, { logger: silent });
+      const page = await connectPage(inspector.url);
+      await bot.start();
+      emu.webhook.configure(bot.webhook?.url as string);
+      expect((await emu.webhook.validate()).ok).toBe(true);
+      await until(() => page.steps.some((s) => s.t === 'transition' && s.actor === 'webhook' && s.edges.some((e) => e.target === 'webhook.validating')), 'the webhook validating');
+      const spawned = page.steps.filter((s) => s.t === 'spawn').map((s) => s.actor);
+      expect(spawned).toEqual(expect.arrayContaining(['token', 'webhook']));
+      expect(page.messages.join('').includes(secret)).toBe(false);
+    } finally {
+      await bot.stop();
+      await emu.close();
+    }
   });
 
   it('rejects a bad port naming the option', async () => {
