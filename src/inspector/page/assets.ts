@@ -28,13 +28,14 @@ export const pageHtml = `<!doctype html>
   <span id="bot-status" class="pill">bot: —</span>
   <span id="token-status" class="pill">token: —</span>
   <span id="conn" class="pill">connecting…</span>
+  <label class="toggle"><input id="all-labels" type="checkbox"> label every transition</label>
 </header>
 <section id="replay" hidden>
-  <button id="first" title="first step">⏮</button>
+  <button id="first" title="first step">◀◀</button>
   <button id="back" title="step back">◀ step</button>
   <button id="play">▶ play</button>
   <button id="forward" title="step forward">step ▶</button>
-  <button id="last" title="last step">⏭</button>
+  <button id="last" title="last step">▶▶</button>
   <input id="slider" type="range" min="0" max="0" value="0" aria-label="time">
   <span id="replay-position"></span>
 </section>
@@ -87,6 +88,7 @@ body { margin: 0; }
 header.top { display: flex; gap: 8px; align-items: center; padding: 10px 16px; background: #111827; color: #f9fafb; flex-wrap: wrap; }
 .brand { font-weight: 700; font-size: 15px; margin-right: 12px; }
 .brand span { color: #86efac; font-weight: 600; }
+header.top .toggle { margin-left: auto; font-size: 12px; color: #d1d5db; }
 .pill { padding: 3px 10px; border-radius: 999px; background: #374151; color: #f3f4f6; font-size: 12px; white-space: nowrap; }
 .pill.mode-live { background: #15803d; }
 .pill.mode-replay { background: #7c3aed; }

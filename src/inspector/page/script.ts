@@ -284,6 +284,7 @@ export function inspectorMain(): void {
   window.__inspectorRender = queueRender;
 
   for (const id of ['filter', 'actor-filter', 'hide-heartbeats']) $(id).addEventListener('input', () => renderTimeline(state));
+  $('all-labels').addEventListener('input', (event: any) => document.body.classList.toggle('all-labels', Boolean(event.target.checked)));
   const seek = (position: number): void => {
     state.position = Math.max(0, Math.min(state.steps.length, position));
     state.model = createModel();
@@ -505,7 +506,8 @@ export function renderShards(state: PageState): void {
       .filter((actor) => !seen.has(actor.path) && seen.add(actor.path))
       .map((actor) => {
         const stats = actor.stats as ShardStats | null;
-        const shown = stats?.state ?? stateSummary('shard', actor.value);
+        // the state from the machine's own value: figures may trail it by a step in a replay
+        const shown = stateSummary('shard', actor.value) || stats?.state || '';
         const row = document.createElement('tr');
         row.setAttribute('data-shard', actor.id);
         row.setAttribute('data-state', shown);
