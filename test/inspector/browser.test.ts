@@ -147,6 +147,8 @@ describe.skipIf(!hasChromium)('the inspector page in Chromium', () => {
       expect(await page.locator('.card[data-path="bot/token"]').count()).toBe(1);
       expect(await page.locator('#tree li[data-path="bot/shard-0/socket"]').count()).toBe(1);
 
+      // the next heartbeat ACK (1 s interval) fills the round-trip column again
+      await page.waitForFunction((selector) => / ms$/.test(document.querySelector(`${selector} td:nth-child(5)`)?.textContent ?? ''), shardRow, { timeout: 3_000 });
       mkdirSync(new URL('.', screenshot), { recursive: true });
       await page.screenshot({ path: screenshot.pathname, fullPage: true });
 
