@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -45,6 +45,7 @@ export function inspectorMachines(): MachineGraph[] {
 }
 
 const loopbackNames = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+const anyAddressLiteral = '*address*';
 
 /**
  * Serves the inspector page for `source` (a running bot or a recording): the page itself (HTML,
@@ -59,6 +60,9 @@ export async function startInspectorServer(source: InspectorSource, options: Ins
   const rate = options.maxUpdatesPerSecond ?? 20;
   if (!(rate > 0 && rate <= 60)) throw new QQConfigError('inspector.maxUpdatesPerSecond', `must be more than 0 and at most 60, got ${String(rate)}`);
   const allowedNames = new Set([...loopbackNames, host.toLowerCase()]);
+  // Bound to every interface (a container, say): any address literal names this machine; a domain
+  // name still does not, so DNS rebinding stays out.
+  if (host === '0.0.0.0' || host === '::') allowedNames.add(anyAddressLiteral);
   const machines = inspectorMachines();
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 });
@@ -147,12 +151,12 @@ function pathOf(req: IncomingMessage): string {
 }
 
 function hostAllowed(req: IncomingMessage, allowed: Set<string>): boolean {
-  const hostName = nameOf(req.headers.host ?? '');
-  if (!allowed.has(hostName)) return false;
+  const named = (name: string): boolean => allowed.has(name) || (allowed.has(anyAddressLiteral) && isIP(name.replace(/^\[|\]$/g, '')) !== 0);
+  if (!named(nameOf(req.headers.host ?? ''))) return false;
   const origin = req.headers.origin;
   if (origin === undefined) return true;
   try {
-    return allowed.has(new URL(origin).hostname.toLowerCase());
+    return named(new URL(origin).hostname.toLowerCase());
   } catch {
     return false;
   }

@@ -215,6 +215,15 @@ describe('the live inspector server', () => {
     }
   });
 
+  it('bound to every interface: any address literal is accepted, a domain name still is not', async () => {
+    fixture = await startBotOnEmulator();
+    inspector = await serveInspector(fixture.bot, { host: '0.0.0.0', logger: silent });
+    const url = `http://127.0.0.1:${inspector.port}/`;
+    expect((await get(url, { host: `10.1.2.3:${inspector.port}` })).status).toBe(200);
+    expect((await get(url, { host: `[fd00::1]:${inspector.port}` })).status).toBe(200);
+    expect((await get(url, { host: `rebind.example:${inspector.port}` })).status).toBe(403);
+  });
+
   it('rejects a bad port naming the option', async () => {
     fixture = await startBotOnEmulator();
     await expect(serveInspector(fixture.bot, { port: 70_000, logger: silent })).rejects.toThrow(/inspector\.port/);
