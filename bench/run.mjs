@@ -39,13 +39,14 @@ const LABELS = {
   raw: 'raw ws (baseline)',
   ours: 'qq-bot-machine',
   'ours-fast-reconnect': 'qq-bot-machine, RECONNECT_BACKOFF 0',
+  'ours-inspected': 'qq-bot-machine + inspector page',
   'qq-official-bot': 'qq-official-bot 1.0.13',
   'qq-guild-bot': 'qq-guild-bot 2.9.5',
 };
 
 const FULL = {
   start: { runs: 5 },
-  throughput: { runs: 5, warmup: 10_000, count: 200_000, timeoutMs: 300_000, paired: true },
+  throughput: { runs: 5, warmup: 10_000, count: 200_000, timeoutMs: 300_000, paired: true, extraClients: ['ours-inspected'] },
   latency: { runs: 3, rate: 5_000, warmup: 5_000, count: 40_000, paired: true },
   shards: { runs: 3, count: 100, small: 10, settleMs: 1_000 },
   heap: { runs: 3, warmup: 50_000, count: 1_000_000, segments: 4, timeoutMs: 300_000 },
@@ -54,7 +55,7 @@ const FULL = {
 };
 const QUICK = {
   start: { runs: 2 },
-  throughput: { runs: 2, warmup: 2_000, count: 20_000, timeoutMs: 120_000, paired: true },
+  throughput: { runs: 2, warmup: 2_000, count: 20_000, timeoutMs: 120_000, paired: true, extraClients: ['ours-inspected'] },
   latency: { runs: 2, rate: 5_000, warmup: 1_000, count: 5_000, paired: true },
   shards: { runs: 1, count: 20, small: 5, settleMs: 500 },
   heap: { runs: 1, warmup: 10_000, count: 50_000, segments: 2, timeoutMs: 120_000 },
@@ -145,7 +146,8 @@ function brief(scenario, r) {
 }
 
 async function main() {
-  ensurePeers();
+  // only a run that drives the peer SDKs needs them installed
+  if (clients.some((c) => c.startsWith('qq-'))) ensurePeers();
   const started = Date.now();
   const env = environment();
   const records = [];

@@ -591,3 +591,12 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
 function asBotError(error: unknown): QQBotError {
   return error instanceof QQBotError ? error : new QQBotError('PROTOCOL', error instanceof Error ? error.message : String(error), { cause: error });
 }
+
+/**
+ * The root actors of a bot, for the inspector (src/inspector/): the bot machine, or a webhook
+ * bot's own token and webhook actors. Not part of the public barrel.
+ */
+export function rootActorsOf(bot: Bot): AnyActorRef[] {
+  const transport = webhookTransports.get(bot);
+  return transport ? [transport.token as AnyActorRef, transport.receiver.actor as AnyActorRef] : [bot.actor as AnyActorRef];
+}

@@ -22,6 +22,7 @@ export type { BotState, BotStatus, ShardState } from './state.js';
 export { ofType } from './events/of-type.js';
 export { IsolatedObservable } from './events/isolated.js';
 export { recordInspection, toInspectionRecord, safeStringify, type InspectionRecorder, type InspectionRecord } from './inspect.js';
+export { serveInspector, serveRecording, type InspectorServer, type InspectorServerOptions, type ServeInspectorOptions } from './inspector/index.js';
 export { createDefaultLogger, redactPaths } from './log.js';
 export { Secret } from './secret.js';
 export * from './errors.js';
