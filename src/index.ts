@@ -15,6 +15,7 @@ export {
 export type { AnyBotEvent, BotEvent, KnownBotEvent, UnknownBotEvent, Replyable, Acknowledgeable, ReplyableEvents } from './events/types.js';
 export { replyableEventTypes } from './events/reply-target.js';
 export * from './rest/index.js';
+export * from './messages/index.js';
 export { resolveIntents, defaultIntents, platformEndpoints, type BotOptions, type InspectionObserver, type WebhookOptions } from './options.js';
 export type { Timing } from './runtime.js';
 export type { BotState, BotStatus, ShardState } from './state.js';

@@ -1,6 +1,8 @@
 import type { Secret } from '../secret.js';
 import { createApiRequester, type HttpMethod, type RestLogger } from './api-request.js';
+import { loadMediaSource } from './media-source.js';
 import { toChannelMessageBody, toMediaUploadBody, toMessageBody } from './message-body.js';
+import { toMultipartBody } from './multipart.js';
 import type {
   BotUser,
   ChannelMessageBody,
@@ -41,10 +43,13 @@ export interface RestClient {
   sendC2CMessage(openid: string, body: string | MessageBody): Promise<MessageSendResult>;
   /** `POST /v2/groups/{group_openid}/messages`. */
   sendGroupMessage(groupOpenid: string, body: string | MessageBody): Promise<MessageSendResult>;
-  /** `POST /channels/{channel_id}/messages`. */
-  sendChannelMessage(channelId: string, body: string | ChannelMessageBody): Promise<GuildMessage>;
-  /** `POST /dms/{guild_id}/messages`; `guildId` is the DM session's guild. */
-  sendDirectMessage(guildId: string, body: string | ChannelMessageBody): Promise<GuildMessage>;
+  /**
+   * `POST /channels/{channel_id}/messages`. A builder's body (with `msg_type`) is accepted and converted; a
+   * `file_image` makes it a multipart/form-data send.
+   */
+  sendChannelMessage(channelId: string, body: string | ChannelMessageBody | MessageBody): Promise<GuildMessage>;
+  /** `POST /dms/{guild_id}/messages`; `guildId` is the DM session's guild. Same bodies as `sendChannelMessage`. */
+  sendDirectMessage(guildId: string, body: string | ChannelMessageBody | MessageBody): Promise<GuildMessage>;
   /** `POST /users/@me/dms`: opens a DM with a member of a guild the bot shares. */
   createDirectMessageSession(request: DirectMessageSessionRequest): Promise<DirectMessageSession>;
   /** `DELETE /v2/users/{openid}/messages/{message_id}` (≤ 2 min after sending). */
@@ -86,19 +91,25 @@ export function createRestClient(options: RestClientOptions): RestClient {
     await call({ method: 'DELETE', path });
   };
   const hidetip = (recall?: RecallOptions): string => (recall?.hidetip === undefined ? '' : `?hidetip=${recall.hidetip}`);
+  const sendGuild = (path: string, input: string | ChannelMessageBody | MessageBody): Promise<GuildMessage> => {
+    const { file_image: image, ...fields } = toChannelMessageBody(input);
+    return post(path, image === undefined ? fields : toMultipartBody(fields, image));
+  };
+  const upload = async (path: string, request: MediaUpload): Promise<MediaUploadResult> =>
+    post(path, toMediaUploadBody({ ...(await loadMediaSource(request)), file_type: request.file_type, ...(request.srv_send_msg !== undefined ? { srv_send_msg: request.srv_send_msg } : {}) }));
 
   return {
     sendC2CMessage: (openid, body) => post(`/v2/users/${id(openid)}/messages`, toMessageBody(body)),
     sendGroupMessage: (groupOpenid, body) => post(`/v2/groups/${id(groupOpenid)}/messages`, toMessageBody(body)),
-    sendChannelMessage: (channelId, body) => post(`/channels/${id(channelId)}/messages`, toChannelMessageBody(body)),
-    sendDirectMessage: (guildId, body) => post(`/dms/${id(guildId)}/messages`, toChannelMessageBody(body)),
+    sendChannelMessage: (channelId, body) => sendGuild(`/channels/${id(channelId)}/messages`, body),
+    sendDirectMessage: (guildId, body) => sendGuild(`/dms/${id(guildId)}/messages`, body),
     createDirectMessageSession: (request) => post('/users/@me/dms', request),
     recallC2CMessage: (openid, messageId) => remove(`/v2/users/${id(openid)}/messages/${id(messageId)}`),
     recallGroupMessage: (groupOpenid, messageId) => remove(`/v2/groups/${id(groupOpenid)}/messages/${id(messageId)}`),
     recallChannelMessage: (channelId, messageId, recall) => remove(`/channels/${id(channelId)}/messages/${id(messageId)}${hidetip(recall)}`),
     recallDirectMessage: (guildId, messageId, recall) => remove(`/dms/${id(guildId)}/messages/${id(messageId)}${hidetip(recall)}`),
-    uploadC2CMedia: (openid, upload) => post(`/v2/users/${id(openid)}/files`, toMediaUploadBody(upload)),
-    uploadGroupMedia: (groupOpenid, upload) => post(`/v2/groups/${id(groupOpenid)}/files`, toMediaUploadBody(upload)),
+    uploadC2CMedia: (openid, request) => upload(`/v2/users/${id(openid)}/files`, request),
+    uploadGroupMedia: (groupOpenid, request) => upload(`/v2/groups/${id(groupOpenid)}/files`, request),
     acknowledgeInteraction: async (interactionId, code = 0) => {
       await call({ method: 'PUT', path: `/interactions/${id(interactionId)}`, body: { code } });
     },
