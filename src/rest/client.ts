@@ -1,5 +1,7 @@
 import type { Secret } from '../secret.js';
 import { createApiRequester, type HttpMethod, type RestLogger } from './api-request.js';
+import { channelApi, type ChannelApi } from './channel-api.js';
+import { guildApi, type GuildApi } from './guild-api.js';
 import { loadMediaSource } from './media-source.js';
 import { toChannelMessageBody, toMediaUploadBody, toMessageBody } from './message-body.js';
 import { toMultipartBody } from './multipart.js';
@@ -37,8 +39,11 @@ export interface RecallOptions {
   hidetip?: boolean;
 }
 
-/** The typed QQ REST API (reference §9). Every method throws `QQApiError` on failure. */
-export interface RestClient {
+/**
+ * The typed QQ REST API: messages for every scene (reference §9), and the guild surface (`GuildApi`,
+ * `ChannelApi`). Every method throws `QQApiError` on failure. docs/rest.md lists each endpoint with its scene rules.
+ */
+export interface RestClient extends GuildApi, ChannelApi {
   /** `POST /v2/users/{openid}/messages`. A string is a text message. */
   sendC2CMessage(openid: string, body: string | MessageBody): Promise<MessageSendResult>;
   /** `POST /v2/groups/{group_openid}/messages`. */
@@ -115,5 +120,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
     },
     getMe: async () => (await call({ method: 'GET', path: '/users/@me' })) as BotUser,
     request: async <T>(method: HttpMethod, path: string, body?: unknown) => (await call({ method, path, body })) as T,
+    ...guildApi(call),
+    ...channelApi(call),
   };
 }
