@@ -86,7 +86,8 @@ describe('text, markdown, ark, embed', () => {
 
 describe('keyboard', () => {
   it('fills every field the platform requires', () => {
-    const [button] = keyboard([[callbackButton('签到', 'checkin')]]).content!.rows[0]!.buttons as [Record<string, never>];
+    const kb = keyboard([[callbackButton('签到', 'checkin')]]) as { content: { rows: Array<{ buttons: unknown[] }> } };
+    const [button] = kb.content.rows[0]!.buttons;
     expect(button).toEqual({
       id: 'r1c1',
       render_data: { label: '签到', visited_label: '签到', style: 1 },

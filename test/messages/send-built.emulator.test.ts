@@ -84,15 +84,15 @@ describe('built messages reach the platform intact', () => {
     const events = collect(bot.on('AT_MESSAGE_CREATE'), 1);
     emu.guildAtMessage({ content: '/status' });
     const [event] = await events;
-    expect(stripMentions(event!.data.content)).toBe('/status');
+    expect(stripMentions(event!.data.content ?? '')).toBe('/status');
     await event!.reply(text(`${mentionUser(event!.data.author.id)} ok`));
     await event!.reply(embed({ title: '状态', fields: ['CPU 1%'] }));
     await event!.reply(markdown('**x**', keyboard([[callbackButton('a', 'a')]])));
     await event!.replyMedia(image(png, 'a picture'));
     const channel = event!.data.channel_id;
-    await bot.api.sendChannelMessage(channel, markdown('active'));
+    await bot.api.sendChannelMessage(channel ?? '', markdown('active'));
 
-    const sent = emu.rest.sentTo('guild', channel);
+    const sent = emu.rest.sentTo('guild', channel ?? '');
     expect(sent.map((m) => 'msg_type' in m.body)).toEqual([false, false, false, false, false]);
     expect(sent[0]!.body.content).toBe(`<@!${event!.data.author.id}> ok`);
     expect(sent[1]!.body.embed).toEqual({ title: '状态', fields: [{ name: 'CPU 1%' }] });
