@@ -3,7 +3,7 @@
  * `style`, and `action.type`, `action.permission`, `action.data`, `action.unsupport_tips` (QQ docs,
  * message/trans/msg-btn.md, "数据结构与协议"). The builders fill the ones a bot author rarely cares about:
  * `visited_label` = label, style 1 (blue outline), permission "everyone", a Chinese "please upgrade" tip, and an
- * `id` unique within the keyboard. At most 5 rows of 5 buttons (reference §9.2).
+ * `id` unique within the keyboard. At most 5 rows of 5 buttons (QQ docs send-receive/send.md).
  */
 import type { Keyboard, KeyboardButton } from '../rest/message-types.js';
 import { QQMessageError } from './errors.js';
@@ -85,7 +85,7 @@ export function callbackButton(label: string, data: string, options?: ButtonOpti
 }
 
 /**
- * A button that opens a URL. The URL's domain must be registered in the console (reference §9.2).
+ * A button that opens a URL. The URL's domain must be registered in the console (QQ docs send.md, 消息 URL 配置).
  *
  * @example
  * linkButton('文档', 'https://bot.q.qq.com/wiki/')

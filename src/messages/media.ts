@@ -9,7 +9,7 @@ import { QQMessageError } from './errors.js';
  */
 export type MediaInput = string | Buffer | Uint8Array | { url: string } | { path: string } | { data: Buffer | Uint8Array };
 
-/** `file_type` values (reference §9.6). */
+/** `file_type` values (QQ docs send-receive/rich-media.md). */
 export const MediaKind = { image: 1, video: 2, voice: 3, file: 4 } as const satisfies Record<string, MediaFileType>;
 
 /** Normalises a {@link MediaInput} into the `{url} | {data} | {path}` source the REST client takes. */
@@ -63,7 +63,7 @@ export function voice(input: MediaInput, caption?: string): ReplyMedia {
 }
 
 /**
- * A file, C2C/group only ("not open yet" in the docs; SDKs send it, reference §9.6).
+ * A file, C2C/group only ("not open yet" in the docs; SDKs send it).
  *
  * @example
  * await event.replyMedia(file('./report.pdf'));

@@ -5,7 +5,7 @@
  * and `<@user_id>` mention a user, `<@everyone>` everyone, `<#channel_id>` a channel, `<emoji:id>` a system emoji.
  * AT_MESSAGE_CREATE content starts with the bot's own `<@!bot_id>`.
  *
- * Groups: the platform strips the @bot from GROUP_AT_MESSAGE_CREATE and leaves a leading space (reference §6.3).
+ * Groups: the platform strips the @bot from GROUP_AT_MESSAGE_CREATE and leaves a leading space (QQ docs send-receive/event.md).
  * Sending an @ in a group uses `<qqbot-at-user id="member_openid" />` and `<qqbot-at-everyone />`, the markdown-era
  * syntax SDKs send; it is UNCONFIRMED for plain text messages, so test it in the sandbox before relying on it.
  */
@@ -20,7 +20,12 @@ export function mentionUser(userId: string): string {
   return `<@!${userId}>`;
 }
 
-/** `<@everyone>` (guild channels; the bot needs the permission). */
+/**
+ * `<@everyone>` (guild channels; the bot needs the permission).
+ *
+ * @example
+ * await bot.api.sendChannelMessage(channelId, `${mentionEveryone()} 今晚八点开会`);
+ */
 export function mentionEveryone(): string {
   return '<@everyone>';
 }
@@ -35,7 +40,12 @@ export function mentionChannel(channelId: string): string {
   return `<#${channelId}>`;
 }
 
-/** `<emoji:id>`: a QQ system emoji by id (QQ docs openapi/emoji/model.md). */
+/**
+ * `<emoji:id>`: a QQ system emoji by id (QQ docs openapi/emoji/model.md).
+ *
+ * @example
+ * await event.reply(`好的 ${emoji(4)}`);
+ */
 export function emoji(id: string | number): string {
   return `<emoji:${id}>`;
 }
@@ -50,7 +60,12 @@ export function mentionGroupMember(memberOpenid: string): string {
   return `<qqbot-at-user id="${memberOpenid}" />`;
 }
 
-/** `<qqbot-at-everyone />` in group markdown. UNCONFIRMED outside markdown. */
+/**
+ * `<qqbot-at-everyone />` in group markdown. UNCONFIRMED outside markdown.
+ *
+ * @example
+ * await event.reply(markdown(`${mentionGroupEveryone()} 活动开始`));
+ */
 export function mentionGroupEveryone(): string {
   return '<qqbot-at-everyone />';
 }

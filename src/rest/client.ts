@@ -40,7 +40,7 @@ export interface RecallOptions {
 }
 
 /**
- * The typed QQ REST API: messages for every scene (reference §9), and the guild surface (`GuildApi`,
+ * The typed QQ REST API: messages for every scene, and the guild surface (`GuildApi`,
  * `ChannelApi`). Every method throws `QQApiError` on failure. docs/rest.md lists each endpoint with its scene rules.
  */
 export interface RestClient extends GuildApi, ChannelApi {
@@ -69,7 +69,7 @@ export interface RestClient extends GuildApi, ChannelApi {
   uploadC2CMedia(openid: string, upload: MediaUpload): Promise<MediaUploadResult>;
   /** `POST /v2/groups/{group_openid}/files`: upload for a group media message. */
   uploadGroupMedia(groupOpenid: string, upload: MediaUpload): Promise<MediaUploadResult>;
-  /** `PUT /interactions/{interaction_id}` `{code}`; 0 = success (reference §9.7). Ack every button click. */
+  /** `PUT /interactions/{interaction_id}` `{code}`; 0 = success (QQ docs message/trans/msg-btn.md). Ack every button click. */
   acknowledgeInteraction(interactionId: string, code?: InteractionResult): Promise<void>;
   /** `GET /users/@me`: the bot's own user. */
   getMe(): Promise<BotUser>;

@@ -1,6 +1,6 @@
 /**
  * Objects of the guild (频道) REST surface. Shapes follow the QQ docs (bot-docs `openapi/*\/model.md`), botgo
- * `dto/*.go` and botpy `botpy/types/*.py`; ids are strings (uint64, reference §2.1). Guild APIs work for guild
+ * `dto/*.go` and botpy `botpy/types/*.py`; ids are strings (uint64 values a JS number would round). Guild APIs work for guild
  * bots only; C2C/group bots have no guilds, channels or members to read.
  */
 import type { Channel, Guild, Member } from '../protocol/events.js';

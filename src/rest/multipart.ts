@@ -4,7 +4,7 @@ import { EncodedBody } from '../io/http.js';
 /**
  * A guild channel / DM send with a local image: multipart/form-data with the image as `file_image` and the
  * other fields as text parts, objects (embed, ark, markdown, keyboard, message_reference) as JSON text, the
- * way botpy and botgo (`PostFormData`) send it (reference §9.1).
+ * way botpy and botgo (`PostFormData`) send it (QQ docs message/post_messages.md).
  *
  * @example
  * const body = toMultipartBody({ content: 'look', msg_id }, png, 'image.png');

@@ -21,7 +21,14 @@ import { voiceForumRoutes } from './voice-forum-routes.js';
 
 const worlds = new WeakMap<RestState, GuildWorld>();
 
-/** The guild world behind one emulator's REST state (`emu.rest`). */
+/**
+ * The guild world behind one emulator's REST state (`emu.rest`): read what the bot changed, or seed more.
+ *
+ * @example
+ * const world = guildWorldOf(emu.rest);
+ * await bot.api.muteMember(DEFAULT_GUILD_ID, userId, { mute_seconds: 60 });
+ * world.mutes.at(-1); // { guildId, userId, muteSeconds: '60', at }
+ */
 export function guildWorldOf(state: RestState): GuildWorld {
   const world = worlds.get(state);
   if (!world) throw new Error('this RestState has no guild world (it was not made by createRestEmulator)');
