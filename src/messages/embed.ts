@@ -13,7 +13,7 @@ export interface EmbedOptions {
 
 /**
  * An embed message, msg_type 4 (`{title, prompt, thumbnail: {url}, fields: [{name}]}`). Embeds are a guild-era
- * format; the C2C/group docs list msg_type 4 but bots report it refused there, so prefer markdown in groups.
+ * format; the C2C/group docs list msg_type 4 too, but markdown is the better-supported rich format there.
  *
  * @example
  * await bot.api.sendChannelMessage(channelId, embed({ title: '服务器状态', prompt: '状态更新', fields: ['CPU 12%', '内存 40%'] }));
