@@ -58,7 +58,7 @@ export async function main(): Promise<string[]> {
     logger: createDefaultLogger({ level: 'silent' }),
   });
   // One command, handled once; in a long-running bot, catch each run's failure as the other examples do.
-  const run = firstValueFrom<string[]>(bot.on('AT_MESSAGE_CREATE').pipe(take(1), mergeMap((event) => handleAdminCommand(bot, event))));
+  const run = firstValueFrom(bot.on('AT_MESSAGE_CREATE').pipe(take(1), mergeMap((event) => handleAdminCommand(bot, event))));
   await bot.start();
   try {
     emu.guildAtMessage({ content: '/admin' });

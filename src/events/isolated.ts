@@ -59,7 +59,9 @@ export class IsolatedObservable<T> extends Observable<T> {
     op3: OperatorFunction<B, C>,
     op4: OperatorFunction<C, D>,
   ): IsolatedObservable<D>;
-  override pipe(...operations: OperatorFunction<unknown, unknown>[]): IsolatedObservable<unknown>;
+  // The catch-all names T in its first parameter, as rxjs's own last overload does: TypeScript infers from the
+  // last overload, so `firstValueFrom(bot.on('X'))` would otherwise infer `unknown`.
+  override pipe<A>(op1: OperatorFunction<T, A>, ...operations: OperatorFunction<any, any>[]): IsolatedObservable<unknown>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the overloads above carry the types
   override pipe(...operations: any[]): any {
     const piped = (this.#source as Observable<unknown>).pipe(...(operations as [OperatorFunction<unknown, unknown>]));
