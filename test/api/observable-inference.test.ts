@@ -19,6 +19,7 @@ describe('bot.on() with RxJS helpers', () => {
   });
 
   it('bot.on() is an Observable of its events', () => {
-    expectTypeOf(bot.on('GROUP_AT_MESSAGE_CREATE')).toMatchTypeOf<Observable<BotEvent<'GROUP_AT_MESSAGE_CREATE'>>>();
+    const stream = () => bot.on('GROUP_AT_MESSAGE_CREATE');
+    expectTypeOf(stream).returns.toMatchTypeOf<Observable<BotEvent<'GROUP_AT_MESSAGE_CREATE'>>>();
   });
 });
