@@ -21,7 +21,7 @@ export async function main(): Promise<string[]> {
     logger: createDefaultLogger({ level: 'silent' }),
   });
 
-  // reply() returns a promise: catch it, or a failed reply becomes an unhandled rejection.
+  // A failed reply would reach bot.errors$ anyway; catching it here says which message it was.
   const report = (error: unknown) => console.error('reply failed:', error);
   bot.on('C2C_MESSAGE_CREATE').subscribe((event) => void event.reply(`你说：${event.data.content}`).catch(report));
   bot.on('GROUP_AT_MESSAGE_CREATE').subscribe((event) => void event.reply(`群里有人说：${stripMentions(event.data.content)}`).catch(report));

@@ -23,7 +23,7 @@ import {
 } from 'qq-bot-machine';
 import { startEmulator } from 'qq-bot-machine/emulator';
 
-/** Runs async work per event; a failure is logged instead of becoming an unhandled rejection. */
+/** Runs async work per event, in parallel; a failure is logged and the stream carries on. */
 function handle<T>(work: (event: T) => Promise<unknown>): OperatorFunction<T, unknown> {
   return mergeMap((event: T) => from(work(event)).pipe(catchError((error: unknown) => (console.error(error), EMPTY))));
 }
