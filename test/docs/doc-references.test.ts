@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as emulatorExports from '../../src/emulator/index.js';
 import * as packageExports from '../../src/index.js';
-import { formatFindings, isShipped, scanDoc, scanSourceMaps, shippedDocs, shippedPatterns } from './doc-references.js';
+import { formatFindings, isShipped, scanDeclarations, scanDoc, scanSourceMaps, shippedDocs, shippedPatterns } from './doc-references.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -59,11 +59,13 @@ describe('references in shipped docs', () => {
     const others = shippedDocs(root).filter((file) => !owned.includes(file));
     const findings = others.flatMap((file) => scanDoc(root, file));
     const maps = scanSourceMaps(root);
+    const declarations = scanDeclarations(root);
     const report = formatFindings(findings);
     console.log(
       `[docs:check] ${findings.length} references to unshipped material in ${new Set(findings.map((f) => f.file)).size} shipped docs` +
         ` (${findings.filter((f) => f.kind === 'section-ref').length} "§", ${findings.filter((f) => f.kind !== 'section-ref').length} links);` +
-        ` ${maps.length} source-map entries point outside \`files\`${report ? `\n${report}` : ''}`,
+        ` ${maps.length} source-map entries point outside \`files\`;` +
+        ` ${declarations.length} "§" in ${new Set(declarations.map((f) => f.file)).size} shipped .d.ts files (dist/ as last built)${report ? `\n${report}` : ''}`,
     );
     expect(findings.every((f) => !owned.includes(f.file))).toBe(true);
   });

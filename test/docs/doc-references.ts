@@ -77,6 +77,12 @@ export function scanSourceMaps(root: string, files = shippedPatterns(root)): Doc
   });
 }
 
+/** "§" references in the shipped type declarations (TSDoc comments users read in their editor). */
+export function scanDeclarations(root: string, files = shippedPatterns(root)): DocFinding[] {
+  const declarations = files.flatMap((entry) => walk(join(root, entry), (f) => f.endsWith('.d.ts')));
+  return declarations.flatMap((path) => scanDoc(root, relative(root, path), files).filter((f) => f.kind === 'section-ref'));
+}
+
 export function formatFindings(findings: DocFinding[]): string {
   const byFile = new Map<string, DocFinding[]>();
   for (const f of findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
