@@ -16,7 +16,8 @@ export type QQBotErrorCode =
   | 'API'
   | 'REPLY_RULE'
   | 'STOPPED'
-  | 'WEBHOOK';
+  | 'WEBHOOK'
+  | 'MESSAGE';
 
 export class QQBotError extends Error {
   readonly code: QQBotErrorCode;

@@ -16,6 +16,7 @@ export type { AnyBotEvent, BotEvent, BotEventHandler, KnownBotEvent, UnknownBotE
 export type { StartOptions } from './start-options.js';
 export { replyableEventTypes } from './events/reply-target.js';
 export * from './rest/index.js';
+export * from './messages/index.js';
 export { resolveIntents, defaultIntents, platformEndpoints, type BotOptions, type InspectionObserver, type WebhookOptions } from './options.js';
 export type { Timing } from './runtime.js';
 export type { BotState, BotStatus, ShardState } from './state.js';

@@ -1,13 +1,17 @@
 import type { Observer, OperatorFunction, Subscription } from 'rxjs';
 import { Observable } from './rx.js';
 
-/** Where a subscriber's exception goes instead of crashing the process. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** Where a subscriber's exception (or an async subscriber's rejection) goes instead of crashing the process. */
 export type SubscriberErrorSink = (error: unknown, value: unknown) => void;
 
 /**
- * An Observable whose subscribers cannot hurt anyone: an exception thrown in `next` goes to the
- * sink (the bot's `errors$` and log) instead of RxJS's asynchronous rethrow, which in Node would be
- * an uncaught exception. The other subscribers, the stream and the connection carry on.
+ * An Observable whose subscribers cannot hurt anyone: an exception thrown in `next`, or the rejection of
+ * the promise an async `next` returns, goes to the sink (the bot's `errors$` and log) instead of RxJS's
+ * asynchronous rethrow or an unhandled rejection, either of which in Node would end the process. The other subscribers, the stream and the connection carry on.
  * `pipe()` keeps the isolation, so `bot.on('X').pipe(map(...)).subscribe(fn)` is covered too.
  *
  * Its type is RxJS's own `Observable<T>`, member for member: `subscribe` has RxJS's overloads and
@@ -59,7 +63,9 @@ export class IsolatedObservable<T> extends Observable<T> {
     return this.#source.subscribe({
       next: (value) => {
         try {
-          observer.next?.(value);
+          const returned: unknown = observer.next?.(value);
+          // An async handler's rejection would be an unhandled rejection, which ends a Node process: route it too.
+          if (isThenable(returned)) returned.then(undefined, (error: unknown) => sink(error, value));
         } catch (error) {
           sink(error, value);
         }
