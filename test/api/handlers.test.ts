@@ -49,8 +49,18 @@ describe('bot.handle()', () => {
     });
   });
 
-  it('the documented caveat: the same async callback given to plain subscribe() ends the process with the unhandled QQApiError', async () => {
-    const { code, stderr } = await runChild('subscribe');
+  it('plain subscribe() with the async callback: the returned promise is watched too, so the refusal reaches errors$', async () => {
+    const { code, stdout, stderr } = await runChild('subscribe');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatchObject({ cause: 'QQApiError', platformCode: 50006 });
+    expect(result.second).toBe('still here');
+  });
+
+  it('the documented caveat: a callback that starts the reply without returning its promise ends the process with the unhandled QQApiError', async () => {
+    const { code, stderr } = await runChild('detached');
     expect(code).not.toBe(0);
     expect(stderr).toContain('QQApiError');
   });
