@@ -1,4 +1,4 @@
-import { assign, emit, enqueueActions, setup, spawnChild, type ActorRefFrom, type AnyActorRef } from 'xstate';
+import { assign, emit, enqueueActions, fromPromise, setup, spawnChild, type ActorRefFrom, type AnyActorRef } from 'xstate';
 import { QQBotError, QQSessionLimitError } from '../src/errors.js';
 import { gatewayDiscoveryMachine, type GatewayDiscoveryResult, type GatewayInfo } from './gateway.machine.js';
 import { identifyThrottleMachine } from './identify-throttle.machine.js';
@@ -14,6 +14,20 @@ export interface BotInput {
   shards: ShardSelection;
   gatewayUrl?: string | null;
   maxSessionAgeMs?: number | null;
+  /** Close with a resumable code on STOP, so a next process can RESUME the sessions (a session store is set). */
+  keepSessionsOnStop?: boolean;
+}
+
+/** A session stored by an earlier process, as the `loadSessions` actor hands it over (src/sessions/). */
+export interface LoadedSession {
+  sessionId: string;
+  seq: number;
+  recentIds: readonly string[];
+}
+
+export interface LoadSessionsInput {
+  shardIds: number[];
+  shardCount: number;
 }
 
 export interface BotContext {
@@ -21,6 +35,7 @@ export interface BotContext {
   shards: ShardSelection;
   gatewayUrl: string | null;
   maxSessionAgeMs: number | null;
+  keepSessionsOnStop: boolean;
   gateway: GatewayInfo | null;
   shardIds: number[];
   shardCount: number;
@@ -60,6 +75,8 @@ export const botMachine = setup({
   actors: {
     token: tokenMachine,
     gatewayDiscovery: gatewayDiscoveryMachine,
+    /** The session store's records for the shards about to start (none without a store). */
+    loadSessions: fromPromise<Record<number, LoadedSession>, LoadSessionsInput>(async () => ({})),
     identifyThrottle: identifyThrottleMachine,
     shard: shardMachine,
   },
@@ -83,13 +100,18 @@ export const botMachine = setup({
     },
   },
   actions: {
-    spawnShards: enqueueActions(({ context, event, enqueue }) => {
+    recordGateway: enqueueActions(({ context, event, enqueue }) => {
       const result = (event as unknown as { output: GatewayDiscoveryResult }).output;
       if (!result.ok) return;
       const { ids, total } = selectShards(context.shards, result.info);
-      const limit = result.info.sessionStartLimit;
       enqueue.assign({ gateway: result.info, shardIds: [...ids], shardCount: total });
       enqueue.emit({ type: 'bot.gateway', gateway: result.info, shardIds: [...ids], shardCount: total });
+    }),
+    spawnShards: enqueueActions(({ context, event, enqueue }, params: { loaded: boolean }) => {
+      const gateway = context.gateway;
+      if (!gateway) return;
+      const stored = params.loaded ? (event as unknown as { output: Record<number, LoadedSession> }).output : {};
+      const limit = gateway.sessionStartLimit;
       enqueue.spawnChild('identifyThrottle', {
         id: SystemId.identifyThrottle,
         systemId: SystemId.identifyThrottle,
@@ -100,16 +122,17 @@ export const botMachine = setup({
           resetAfterMs: limit?.resetAfterMs ?? 24 * 60 * 60 * 1000,
         },
       });
-      for (const shardId of ids) {
+      for (const shardId of context.shardIds) {
         enqueue.spawnChild('shard', {
           id: shardActorId(shardId),
           systemId: shardActorId(shardId),
           input: {
             shardId,
-            shardCount: total,
+            shardCount: context.shardCount,
             intents: context.intents,
-            gatewayUrl: result.info.url,
+            gatewayUrl: gateway.url,
             maxSessionAgeMs: context.maxSessionAgeMs,
+            storedSession: stored[shardId] ?? null,
           },
         });
       }
@@ -136,7 +159,7 @@ export const botMachine = setup({
       enqueue.emit({ type: 'bot.error', error: failure.error });
     }),
     stopShards: enqueueActions(({ context, enqueue }) => {
-      for (const shardId of context.shardIds) enqueue.sendTo(shardActorId(shardId), { type: 'STOP' });
+      for (const shardId of context.shardIds) enqueue.sendTo(shardActorId(shardId), { type: 'STOP', keepSession: context.keepSessionsOnStop });
     }),
     releaseChildren: enqueueActions(({ context, enqueue }) => {
       for (const shardId of context.shardIds) enqueue.stopChild(shardActorId(shardId));
@@ -161,6 +184,7 @@ export const botMachine = setup({
     shards: input.shards,
     gatewayUrl: input.gatewayUrl ?? null,
     maxSessionAgeMs: input.maxSessionAgeMs ?? null,
+    keepSessionsOnStop: input.keepSessionsOnStop ?? false,
     gateway: null,
     shardIds: [],
     shardCount: 0,
@@ -223,8 +247,19 @@ export const botMachine = setup({
                   },
                 }),
               },
-              { target: 'connectingShards', actions: 'spawnShards' },
+              { target: 'loadingSessions', actions: 'recordGateway' },
             ],
+          },
+        },
+        // A shard with a stored session RESUMEs it instead of identifying; a store that fails to
+        // answer costs the sessions (the keeper reports it), not the start.
+        loadingSessions: {
+          invoke: {
+            id: 'loadSessions',
+            src: 'loadSessions',
+            input: ({ context }) => ({ shardIds: context.shardIds, shardCount: context.shardCount }),
+            onDone: { target: 'connectingShards', actions: { type: 'spawnShards', params: { loaded: true } } },
+            onError: { target: 'connectingShards', actions: { type: 'spawnShards', params: { loaded: false } } },
           },
         },
         connectingShards: {

@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
 import { BehaviorSubject, distinctUntilChanged, filter, Observable, Subject } from './events/rx.js';
-import { createActor, type AnyActorRef, type InspectionEvent, type Observer, type SnapshotFrom } from 'xstate';
+import { createActor, fromPromise, toPromise, type AnyActorRef, type InspectionEvent, type Observer, type SnapshotFrom } from 'xstate';
+import { sessionFlushMachine, type SessionFlushActorRef } from '../machines/session-flush.machine.js';
+import { SessionKeeper } from './sessions/keeper.js';
+import { createMemorySessionStore } from './sessions/store.js';
 import type { BotActorRef, BotEmitted } from '../machines/bot.machine.js';
 import type { GatewayDiscoveryEmitted } from '../machines/gateway.machine.js';
 import { describeCause, type ShardActorRef, type ShardEmitted } from '../machines/shard.machine.js';
@@ -112,6 +115,9 @@ class BotRuntime implements Bot {
   #webhookStatus: BotState['status'] = 'idle';
   #startPromise: Promise<void> | null = null;
   #stopPromise: Promise<void> | null = null;
+  readonly #sessions: SessionKeeper;
+  readonly #sessionFlush: SessionFlushActorRef;
+  #sessionFlushDone: Promise<void> | null = null;
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
@@ -145,12 +151,21 @@ class BotRuntime implements Bot {
       webhookTransports.set(this, this.#webhook);
     }
 
+    this.#sessions = new SessionKeeper(options.sessions ?? createMemorySessionStore(), {
+      onError: (error) => this.#report(error, 'session store error'),
+    });
+    const keeper = this.#sessions;
+    this.#sessionFlush = createActor(
+      sessionFlushMachine.provide({ actors: { save: fromPromise(() => keeper.save()) }, delays: { ...options.timing.sessions } }),
+      options.clock ? { clock: options.clock } : {},
+    );
     const logic = createBotLogic({
       appId: options.appId,
       secret: options.secret,
       tokenUrl: options.tokenUrl,
       apiBase: options.apiBase,
       timing: options.timing,
+      loadSessions: ({ shardIds, shardCount }) => keeper.load(shardIds, shardCount),
     });
     this.actor = createActor(logic, {
       systemId: SystemId.bot,
@@ -159,6 +174,7 @@ class BotRuntime implements Bot {
         shards: options.shards,
         gatewayUrl: options.gatewayUrl,
         maxSessionAgeMs: options.maxSessionAgeMs,
+        keepSessionsOnStop: options.sessions !== undefined,
       },
       // Inspection allocates an event per microstep; only pay for it when someone looks.
       ...(options.inspect || this.#logger.isLevelEnabled('debug') ? { inspect: (event: InspectionEvent) => this.#inspect(event) } : {}),
@@ -168,7 +184,10 @@ class BotRuntime implements Bot {
     this.actor.subscribe({
       next: (snapshot) => this.#onBotSnapshot(snapshot),
       error: (error) => this.#report(asBotError(error), 'bot machine error'),
-      complete: () => this.#complete(),
+      complete: () => {
+        void this.#stopSessionFlush();
+        this.#complete();
+      },
     });
   }
 
@@ -239,6 +258,7 @@ class BotRuntime implements Bot {
         subscription.unsubscribe();
         fatalDuringStart.unsubscribe();
       };
+      this.#sessionFlush.start();
       this.actor.start();
       this.actor.send({ type: 'START' });
       if (settle(this.actor.getSnapshot())) cleanup();
@@ -273,13 +293,31 @@ class BotRuntime implements Bot {
       const finish = () => {
         subscription.unsubscribe();
         this.actor.stop();
-        this.#complete();
-        resolve();
+        // The sockets are closed: the last flush writes the last seq delivered.
+        void this.#stopSessionFlush().then(() => {
+          this.#complete();
+          resolve();
+        });
       };
       this.actor.send({ type: 'STOP' });
       if (this.actor.getSnapshot().status !== 'active') finish();
     });
     return this.#stopPromise;
+  }
+
+  /** The last write of the sessions; resolves once it is done (at once when the flush never started). */
+  #stopSessionFlush(): Promise<void> {
+    if (this.#sessionFlushDone) return this.#sessionFlushDone;
+    if (this.#sessionFlush.getSnapshot().status !== 'active') {
+      this.#sessionFlushDone = Promise.resolve();
+      return this.#sessionFlushDone;
+    }
+    this.#sessionFlushDone = toPromise(this.#sessionFlush).then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#sessionFlush.send({ type: 'STOP' });
+    return this.#sessionFlushDone;
   }
 
   getAccessToken(options: { forceRefresh?: boolean } = {}): Promise<Secret> {
@@ -308,6 +346,7 @@ class BotRuntime implements Bot {
   #attachShard(shard: ShardActorRef): void {
     const shardId = shard.getSnapshot().context.shardId;
     this.#shards.set(shardId, shard);
+    this.#sessions.track(shard);
     const log = this.#logger.child({ shard: shardId });
     this.#shardLoggers.set(shardId, log);
     // The hot path: the shard's sequencer calls this for every dispatch, in order, once each.
@@ -342,9 +381,11 @@ class BotRuntime implements Bot {
     switch (emitted.type) {
       case 'shard.ready':
         log.info({ sessionId: emitted.sessionId, user: emitted.user.username }, 'READY');
+        this.#sessionFlush.send({ type: 'FLUSH.NOW' });
         return;
       case 'shard.resumed':
         log.info({ sessionId: emitted.sessionId }, 'RESUMED');
+        this.#sessionFlush.send({ type: 'FLUSH.NOW' });
         return;
       case 'shard.disconnected': {
         const fatal = emitted.plan.step === 'fatal' || emitted.plan.step === 'fatal-bot';

@@ -17,6 +17,8 @@ export { replyableEventTypes } from './events/reply-target.js';
 export * from './rest/index.js';
 export { resolveIntents, defaultIntents, platformEndpoints, type BotOptions, type InspectionObserver, type WebhookOptions } from './options.js';
 export type { Timing } from './runtime.js';
+export { createMemorySessionStore, defaultSessionTtlMs, type SessionStore, type StoredSession, type MemorySessionStoreOptions } from './sessions/store.js';
+export { createFileSessionStore, type FileSessionStoreOptions } from './sessions/file-store.js';
 export type { BotState, BotStatus, ShardState } from './state.js';
 export { ofType } from './events/of-type.js';
 export { IsolatedObservable } from './events/isolated.js';

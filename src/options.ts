@@ -4,6 +4,7 @@ import type { ShardSelection } from '../machines/bot.machine.js';
 import { QQConfigError } from './errors.js';
 import { intentNames, intentTable, isIntentName, knownIntentBits, privateIntentBits, type IntentName } from './protocol/intents.js';
 import type { Timing } from './runtime.js';
+import type { SessionStore } from './sessions/store.js';
 import { Secret } from './secret.js';
 
 /** Production and sandbox hosts (reference §1.1, §2.1). */
@@ -59,6 +60,13 @@ export interface BotOptions {
   webhook?: WebhookOptions;
   /** Set for private-domain (私域) bots so private-only intents are accepted without a warning. */
   privateBot?: boolean;
+  /**
+   * Where gateway sessions are kept between processes, so a restarted bot RESUMEs instead of
+   * identifying (docs/scaling.md): `createFileSessionStore(path)`, `createRedisSessionStore(redis)`
+   * from `qq-bot-machine/redis`, or your own. With a store, `stop()` leaves the sessions resumable.
+   * Default: in memory, for this bot only.
+   */
+  sessions?: SessionStore;
 }
 
 export interface WebhookOptions {
@@ -86,6 +94,7 @@ export interface ResolvedOptions {
   clock: Clock | undefined;
   transport: 'websocket' | 'webhook';
   webhook: WebhookOptions | undefined;
+  sessions: SessionStore | undefined;
   /** Warnings to log once the logger exists (e.g. private-only intents). */
   warnings: string[];
 }
@@ -146,6 +155,7 @@ export function resolveOptions(options: BotOptions): ResolvedOptions {
     clock: resolveClock(options.clock),
     transport: resolveTransport(options.transport),
     webhook: resolveWebhook(options.webhook),
+    sessions: resolveSessions(options.sessions),
     warnings,
   };
 }
@@ -169,6 +179,15 @@ function resolveWebhook(webhook: unknown): WebhookOptions | undefined {
     if (value !== undefined && (typeof value !== 'number' || !(value > 0))) throw new QQConfigError(`webhook.${name}`, 'expected a positive number');
   }
   return webhook as WebhookOptions;
+}
+
+function resolveSessions(sessions: unknown): SessionStore | undefined {
+  if (sessions === undefined) return undefined;
+  const store = sessions as Partial<Record<keyof SessionStore, unknown>> | null;
+  if (typeof store !== 'object' || store === null || typeof store.get !== 'function' || typeof store.set !== 'function' || typeof store.delete !== 'function') {
+    throw new QQConfigError('sessions', 'expected a session store with get(shard), set(session) and delete(shard) (e.g. createFileSessionStore(path))');
+  }
+  return sessions as SessionStore;
 }
 
 function resolveClock(clock: unknown): Clock | undefined {

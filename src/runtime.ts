@@ -1,4 +1,5 @@
-import { botMachine } from '../machines/bot.machine.js';
+import { fromPromise } from 'xstate';
+import { botMachine, type LoadedSession, type LoadSessionsInput } from '../machines/bot.machine.js';
 import { gatewayDiscoveryMachine } from '../machines/gateway.machine.js';
 import { identifyThrottleMachine } from '../machines/identify-throttle.machine.js';
 import { shardMachine } from '../machines/shard.machine.js';
@@ -31,6 +32,8 @@ export interface Timing {
     >
   >;
   identify?: Partial<Record<'IDENTIFY_WINDOW' | 'SESSION_LIMIT_RESET', number>>;
+  /** How often seq is written to the session store (machines/session-flush.machine.ts). */
+  sessions?: Partial<Record<'FLUSH_INTERVAL', number>>;
   bot?: Partial<Record<'STOP_TIMEOUT', number>>;
   /** HTTP timeouts. */
   http?: { tokenMs?: number; gatewayMs?: number; restMs?: number };
@@ -46,6 +49,8 @@ export interface RuntimeEndpoints {
 export interface RuntimeOptions extends RuntimeEndpoints {
   timing?: Timing;
   socket?: GatewaySocketOptions;
+  /** Reads the session store for the shards about to start (src/sessions/keeper.ts). */
+  loadSessions?: (input: LoadSessionsInput) => Promise<Record<number, LoadedSession>>;
 }
 
 /** The token machine with the real token endpoint (also used alone by the webhook transport). */
@@ -71,6 +76,7 @@ export function createBotLogic(options: RuntimeOptions) {
   return botMachine.provide({
     actors: {
       token: createTokenLogic(options),
+      ...(options.loadSessions ? { loadSessions: fromPromise(({ input }: { input: LoadSessionsInput }) => options.loadSessions!(input)) } : {}),
       gatewayDiscovery: gatewayDiscoveryMachine.provide({
         actors: { acquireToken: acquireTokenLogic, fetchGatewayBot: gatewayBotActor(endpoint), fetchGatewayUrl: gatewayUrlActor(endpoint) },
         delays: { ...timing.gateway },

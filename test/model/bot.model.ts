@@ -68,6 +68,8 @@ export const botModel = setup({
       on: {
         'start (1 shard)': { target: 'running', actions: assign({ shards: ['up'] as Shard[] }) },
         'start (2 shards)': { target: 'running', actions: assign({ shards: ['up', 'up'] as Shard[] }) },
+        // the store's failure costs the stored sessions, not the start: the shard identifies
+        'start (1 shard, session store down)': { target: 'running', actions: assign({ shards: ['up'] as Shard[] }) },
         'start (2 shards, session budget 1)': 'failed',
         'start (credentials rejected)': 'failed',
         'stop before start': 'stopped',
@@ -100,12 +102,13 @@ const w = (s: Session): BotWorld => {
 };
 
 export function botSpec(recorder: TransitionRecorder): ModelSpec<BotWorld, Session> {
-  const start = (shards: number, options: { budget?: number; rejectCredentials?: boolean } = {}) => async (s: Session) => {
+  const start = (shards: number, options: { budget?: number; rejectCredentials?: boolean; storeDown?: boolean } = {}) => async (s: Session) => {
     s.shards = shards;
     s.world = await BotWorld.start(recorder, {
       shards,
       holdHandshake: false,
       muteableShards: true,
+      ...(options.storeDown ? { loadSessions: () => Promise.reject(new Error('session store unreachable')) } : {}),
       emulator: options.budget === undefined ? {} : { sessionStartLimit: { remaining: options.budget, maxConcurrency: 50 } },
     });
     if (options.rejectCredentials) s.world.emu.failTokenEndpoint(1, '5xx', { status: 401 });
@@ -127,6 +130,7 @@ export function botSpec(recorder: TransitionRecorder): ModelSpec<BotWorld, Sessi
     stimuli: {
       'start (1 shard)': start(1),
       'start (2 shards)': start(2),
+      'start (1 shard, session store down)': start(1, { storeDown: true }),
       'start (2 shards, session budget 1)': start(2, { budget: 1 }),
       'start (credentials rejected)': start(1, { rejectCredentials: true }),
       'stop before start': async (s) => {

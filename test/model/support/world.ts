@@ -142,6 +142,8 @@ export interface BotWorldOptions {
    * one that drops it for them and sends it, as the original does, for every other shard).
    */
   muteableShards?: boolean;
+  /** The session store's reader (createBotLogic's `loadSessions`); default: no store. */
+  loadSessions?: Parameters<typeof createBotLogic>[0]['loadSessions'];
 }
 
 /**
@@ -173,6 +175,7 @@ export class BotWorld extends World {
       tokenUrl: emu.tokenUrl,
       apiBase: emu.apiBase,
       timing: mergeTiming(modelTiming, options.timing),
+      ...(options.loadSessions ? { loadSessions: options.loadSessions } : {}),
       socket: {
         createWebSocket: (url) => {
           const target = this.#hangNext && this.#hang ? this.#hang.url : url;
