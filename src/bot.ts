@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { BehaviorSubject, distinctUntilChanged, filter, Observable, Subject } from './events/rx.js';
 import { createActor, fromPromise, toPromise, type AnyActorRef, type InspectionEvent, type Observer, type SnapshotFrom } from 'xstate';
 import { sessionFlushMachine, type SessionFlushActorRef } from '../machines/session-flush.machine.js';
+import type { IdentifyCoordinationEmitted } from '../machines/identify-coordination.machine.js';
 import { SessionKeeper } from './sessions/keeper.js';
 import { createMemorySessionStore } from './sessions/store.js';
 import type { BotActorRef, BotEmitted } from '../machines/bot.machine.js';
@@ -116,6 +117,7 @@ class BotRuntime implements Bot {
   #startPromise: Promise<void> | null = null;
   #stopPromise: Promise<void> | null = null;
   readonly #sessions: SessionKeeper;
+  #coordination: BotState['coordination'] = undefined;
   readonly #sessionFlush: SessionFlushActorRef;
   #sessionFlushDone: Promise<void> | null = null;
 
@@ -166,7 +168,9 @@ class BotRuntime implements Bot {
       apiBase: options.apiBase,
       timing: options.timing,
       loadSessions: ({ shardIds, shardCount }) => keeper.load(shardIds, shardCount),
+      ...(options.identifyCoordinator ? { identifyCoordinator: options.identifyCoordinator } : {}),
     });
+    if (options.identifyCoordinator) this.#coordination = 'available';
     this.actor = createActor(logic, {
       systemId: SystemId.bot,
       input: {
@@ -336,6 +340,7 @@ class BotRuntime implements Bot {
       if (id.startsWith('shard-')) this.#attachShard(child as ShardActorRef);
       else if (id === SystemId.token) this.#attachToken(child as TokenActorRef);
       else if (id === 'gatewayDiscovery') this.#attachDiscovery(child as AnyActorRef);
+      else if (id === SystemId.identifyThrottle && this.#options.identifyCoordinator) this.#attachCoordination(child as AnyActorRef);
     }
     // A shard's own notification can reach the bot before the shard's observers hear of it, so
     // every bot step re-reads the shards.
@@ -423,6 +428,20 @@ class BotRuntime implements Bot {
     discovery.on('*', (emitted: GatewayDiscoveryEmitted) => this.#report(emitted.error, 'gateway discovery error', log));
   }
 
+  #attachCoordination(coordination: AnyActorRef): void {
+    const log = this.#logger.child({ machine: 'identifyCoordination' });
+    coordination.on('*', (emitted: IdentifyCoordinationEmitted) => {
+      if (emitted.type === 'coordination.unavailable') {
+        this.#coordination = 'unavailable';
+        this.#report(emitted.error, 'identify coordination unavailable', log);
+      } else {
+        this.#coordination = 'available';
+        log.info('identify coordination available again');
+      }
+      this.#publishState();
+    });
+  }
+
   #onBotEmitted(event: BotEmitted): void {
     if (event.type === 'bot.gateway') {
       this.#logger.info(
@@ -490,6 +509,7 @@ class BotRuntime implements Bot {
       status: botStatusOf(snapshot),
       token: tokenStatusOf(token?.getSnapshot()),
       shards: [...this.#shardStates.values()].sort((a, b) => a.id - b.id),
+      ...(this.#coordination ? { coordination: this.#coordination } : {}),
     });
   }
 
@@ -517,7 +537,7 @@ function shardChanged(before: SnapshotFrom<ShardActorRef>, after: SnapshotFrom<S
 
 /** What makes two states worth a new emission: everything but the seq, which moves with every event. */
 function stateKey(state: BotState): string {
-  return JSON.stringify([state.status, state.token, state.shards.map((s) => ({ ...s, seq: null }))]);
+  return JSON.stringify([state.status, state.token, state.coordination ?? null, state.shards.map((s) => ({ ...s, seq: null }))]);
 }
 
 function describeError(error: unknown): Record<string, unknown> {

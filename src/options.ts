@@ -5,6 +5,7 @@ import { QQConfigError } from './errors.js';
 import { intentNames, intentTable, isIntentName, knownIntentBits, privateIntentBits, type IntentName } from './protocol/intents.js';
 import type { Timing } from './runtime.js';
 import type { SessionStore } from './sessions/store.js';
+import type { IdentifyCoordinator } from './coordination.js';
 import { Secret } from './secret.js';
 
 /** Production and sandbox hosts (reference §1.1, §2.1). */
@@ -67,6 +68,12 @@ export interface BotOptions {
    * Default: in memory, for this bot only.
    */
   sessions?: SessionStore;
+  /**
+   * Shares IDENTIFY pacing (one per `max_concurrency` bucket per 5 s) and the `session_start_limit`
+   * budget with the bot's other processes: `createRedisIdentifyCoordinator(redis)` from
+   * `qq-bot-machine/redis` (docs/scaling.md). Default: this process paces alone.
+   */
+  identifyCoordinator?: IdentifyCoordinator;
 }
 
 export interface WebhookOptions {
@@ -95,6 +102,7 @@ export interface ResolvedOptions {
   transport: 'websocket' | 'webhook';
   webhook: WebhookOptions | undefined;
   sessions: SessionStore | undefined;
+  identifyCoordinator: IdentifyCoordinator | undefined;
   /** Warnings to log once the logger exists (e.g. private-only intents). */
   warnings: string[];
 }
@@ -156,6 +164,7 @@ export function resolveOptions(options: BotOptions): ResolvedOptions {
     transport: resolveTransport(options.transport),
     webhook: resolveWebhook(options.webhook),
     sessions: resolveSessions(options.sessions),
+    identifyCoordinator: resolveIdentifyCoordinator(options.identifyCoordinator),
     warnings,
   };
 }
@@ -188,6 +197,15 @@ function resolveSessions(sessions: unknown): SessionStore | undefined {
     throw new QQConfigError('sessions', 'expected a session store with get(shard), set(session) and delete(shard) (e.g. createFileSessionStore(path))');
   }
   return sessions as SessionStore;
+}
+
+function resolveIdentifyCoordinator(coordinator: unknown): IdentifyCoordinator | undefined {
+  if (coordinator === undefined) return undefined;
+  const candidate = coordinator as Partial<Record<keyof IdentifyCoordinator, unknown>> | null;
+  if (typeof candidate !== 'object' || candidate === null || typeof candidate.acquire !== 'function' || typeof candidate.identifySent !== 'function') {
+    throw new QQConfigError('identifyCoordinator', 'expected an identify coordinator with acquire() and identifySent() (e.g. createRedisIdentifyCoordinator(redis))');
+  }
+  return coordinator as IdentifyCoordinator;
 }
 
 function resolveClock(clock: unknown): Clock | undefined {

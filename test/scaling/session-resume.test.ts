@@ -110,7 +110,8 @@ describe('a bot with a session store', () => {
     expect(await emu.waitForClose(1)).toMatchObject({ code: 1000 });
   });
 
-  it('rejects a sessions option that is not a store, naming it', () => {
+  it('rejects a sessions option that is not a store, and an identifyCoordinator that is not one, naming them', () => {
     expect(() => createBot({ appId, secret, sessions: { get: () => null } as never })).toThrow(/Invalid option "sessions"/);
+    expect(() => createBot({ appId, secret, identifyCoordinator: {} as never })).toThrow(/Invalid option "identifyCoordinator"/);
   });
 });

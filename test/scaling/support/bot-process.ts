@@ -15,6 +15,7 @@ export interface BotProcessConfig {
   shards: unknown;
   flushMs?: number;
   identifyWindowMs?: number;
+  coordinate?: boolean;
 }
 
 /** One delivered event: [shard, seq, id], and when the parent read it. */
@@ -30,6 +31,8 @@ export class BotProcess {
   readonly name: string;
   readonly delivered: Delivered[] = [];
   readonly errors: { code: string; message: string }[] = [];
+  readonly states: { status: string; coordination: string | null; shards: [number, string][] }[] = [];
+  failed: { code: string; message: string } | null = null;
   readonly stderr: string[] = [];
   readonly #child: ChildProcess;
   readonly #waiters: (() => void)[] = [];
@@ -67,6 +70,8 @@ export class BotProcess {
     } else if (message.ready) this.ready = true;
     else if (message.stopped) this.stopped = true;
     else if (message.error) this.errors.push(message.error as { code: string; message: string });
+    else if (message.state) this.states.push(message.state as BotProcess['states'][number]);
+    else if (message.failed) this.failed = message.failed as { code: string; message: string };
     this.#wake();
   }
 
