@@ -16,6 +16,11 @@ export interface BotInput {
   maxSessionAgeMs?: number | null;
   /** Close with a resumable code on STOP, so a next process can RESUME the sessions (a session store is set). */
   keepSessionsOnStop?: boolean;
+  /**
+   * Shards come and go by lease (src/leases/): none is started with the bot; SHARD.ADD and
+   * SHARD.REMOVE start and give back each one. `shards` names the candidates.
+   */
+  leased?: boolean;
 }
 
 /** A session stored by an earlier process, as the `loadSessions` actor hands it over (src/sessions/). */
@@ -36,6 +41,11 @@ export interface BotContext {
   gatewayUrl: string | null;
   maxSessionAgeMs: number | null;
   keepSessionsOnStop: boolean;
+  leased: boolean;
+  /** Leased mode: the shards this bot may run (`shards`), of which `shardIds` are running. */
+  candidateShardIds: number[];
+  /** Shards being given back (SHARD.REMOVE): stopping, to be forgotten once stopped. */
+  releasingShards: number[];
   gateway: GatewayInfo | null;
   shardIds: number[];
   shardCount: number;
@@ -45,11 +55,20 @@ export interface BotContext {
   error: QQBotError | null;
 }
 
-export type BotEvent = { type: 'START' } | { type: 'STOP' } | ShardReport;
+export type BotEvent =
+  | { type: 'START' }
+  | { type: 'STOP' }
+  | ShardReport
+  /** Leased mode: run this shard (RESUMEing the stored session, if any). */
+  | { type: 'SHARD.ADD'; shardId: number; storedSession: LoadedSession | null }
+  /** Leased mode: stop this shard, leaving its session resumable, and forget it. */
+  | { type: 'SHARD.REMOVE'; shardId: number };
 
 export type BotEmitted =
   | { type: 'bot.gateway'; gateway: GatewayInfo; shardIds: number[]; shardCount: number }
   | { type: 'bot.error'; error: QQBotError }
+  /** A shard given back by SHARD.REMOVE has closed its socket: its session can be stored and handed over. */
+  | { type: 'bot.shardReleased'; shardId: number }
   | { type: 'bot.failed'; error: QQBotError };
 
 export const shardActorId = (shardId: number): string => `shard-${shardId}`;
@@ -84,7 +103,8 @@ export const botMachine = setup({
     discoveryFailed: ({ event }) => !(event as unknown as { output: GatewayDiscoveryResult }).output.ok,
     sessionBudgetTooSmall: ({ context, event }) => {
       const result = (event as unknown as { output: GatewayDiscoveryResult }).output;
-      if (!result.ok || !result.info.sessionStartLimit) return false;
+      // Leased: this process runs a share of the candidates, and the coordinator keeps the budget.
+      if (context.leased || !result.ok || !result.info.sessionStartLimit) return false;
       return result.info.sessionStartLimit.remaining < selectShards(context.shards, result.info).ids.length;
     },
     allShardsReady: ({ context }) => context.shardIds.every((id) => context.readyShards.includes(id)),
@@ -94,6 +114,7 @@ export const botMachine = setup({
     allShardsStoppedAfterFailure: ({ context }) =>
       context.error !== null && context.shardIds.every((id) => context.stoppedShards.includes(id) || id in context.failedShards),
     failureIsBotWide: ({ event }) => isBotWide((event as Extract<BotEvent, { type: 'SHARD.FAILED' }>).error),
+    shardIsReleasing: ({ context, event }) => context.releasingShards.includes((event as Extract<BotEvent, { type: 'SHARD.STOPPED' }>).shardId),
     everyShardFailed: ({ context, event }) => {
       const failedId = (event as Extract<BotEvent, { type: 'SHARD.FAILED' }>).shardId;
       return context.shardIds.every((id) => id === failedId || id in context.failedShards);
@@ -104,8 +125,46 @@ export const botMachine = setup({
       const result = (event as unknown as { output: GatewayDiscoveryResult }).output;
       if (!result.ok) return;
       const { ids, total } = selectShards(context.shards, result.info);
-      enqueue.assign({ gateway: result.info, shardIds: [...ids], shardCount: total });
+      enqueue.assign({ gateway: result.info, shardIds: context.leased ? [] : [...ids], candidateShardIds: [...ids], shardCount: total });
       enqueue.emit({ type: 'bot.gateway', gateway: result.info, shardIds: [...ids], shardCount: total });
+    }),
+    addShard: enqueueActions(({ context, event, enqueue }) => {
+      const { shardId, storedSession } = event as Extract<BotEvent, { type: 'SHARD.ADD' }>;
+      const gateway = context.gateway;
+      if (!gateway || context.shardIds.includes(shardId) || !context.candidateShardIds.includes(shardId)) return;
+      enqueue.assign({
+        shardIds: [...context.shardIds, shardId],
+        stoppedShards: context.stoppedShards.filter((id) => id !== shardId),
+        failedShards: Object.fromEntries(Object.entries(context.failedShards).filter(([id]) => Number(id) !== shardId)),
+      });
+      enqueue.spawnChild('shard', {
+        id: shardActorId(shardId),
+        systemId: shardActorId(shardId),
+        input: {
+          shardId,
+          shardCount: context.shardCount,
+          intents: context.intents,
+          gatewayUrl: gateway.url,
+          maxSessionAgeMs: context.maxSessionAgeMs,
+          storedSession,
+        },
+      });
+    }),
+    removeShard: enqueueActions(({ context, event, enqueue }) => {
+      const { shardId } = event as Extract<BotEvent, { type: 'SHARD.REMOVE' }>;
+      if (!context.shardIds.includes(shardId) || context.releasingShards.includes(shardId)) return;
+      enqueue.assign({ releasingShards: [...context.releasingShards, shardId] });
+      enqueue.sendTo(shardActorId(shardId), { type: 'STOP', keepSession: true });
+    }),
+    finishRelease: enqueueActions(({ context, event, enqueue }) => {
+      const { shardId } = event as Extract<BotEvent, { type: 'SHARD.STOPPED' }>;
+      enqueue.assign({
+        shardIds: context.shardIds.filter((id) => id !== shardId),
+        readyShards: context.readyShards.filter((id) => id !== shardId),
+        releasingShards: context.releasingShards.filter((id) => id !== shardId),
+      });
+      enqueue.stopChild(shardActorId(shardId));
+      enqueue.emit({ type: 'bot.shardReleased', shardId });
     }),
     spawnShards: enqueueActions(({ context, event, enqueue }, params: { loaded: boolean }) => {
       const gateway = context.gateway;
@@ -185,6 +244,9 @@ export const botMachine = setup({
     gatewayUrl: input.gatewayUrl ?? null,
     maxSessionAgeMs: input.maxSessionAgeMs ?? null,
     keepSessionsOnStop: input.keepSessionsOnStop ?? false,
+    leased: input.leased ?? false,
+    candidateShardIds: [],
+    releasingShards: [],
     gateway: null,
     shardIds: [],
     shardCount: 0,
@@ -206,7 +268,9 @@ export const botMachine = setup({
       on: {
         STOP: 'stopping',
         'SHARD.READY': { actions: 'recordShardReady' },
-        'SHARD.STOPPED': { actions: 'recordShardStopped' },
+        'SHARD.STOPPED': [{ guard: 'shardIsReleasing', actions: 'finishRelease' }, { actions: 'recordShardStopped' }],
+        'SHARD.ADD': { actions: 'addShard' },
+        'SHARD.REMOVE': { actions: 'removeShard' },
         'SHARD.FAILED': [
           { guard: 'failureIsBotWide', target: 'stopping', actions: ['recordShardFailure', 'failWithShardError'] },
           { guard: 'everyShardFailed', target: 'stopping', actions: ['recordShardFailure', 'failWithShardError'] },

@@ -3,6 +3,9 @@ import { BehaviorSubject, distinctUntilChanged, filter, Observable, Subject } fr
 import { createActor, fromPromise, toPromise, type AnyActorRef, type InspectionEvent, type Observer, type SnapshotFrom } from 'xstate';
 import { sessionFlushMachine, type SessionFlushActorRef } from '../machines/session-flush.machine.js';
 import type { IdentifyCoordinationEmitted } from '../machines/identify-coordination.machine.js';
+import { shardLeaseMachine, type ShardLeaseActorRef } from '../machines/shard-lease.machine.js';
+import { shardActorId } from '../machines/bot.machine.js';
+import { LeaseKeeper } from './leases/lease-keeper.js';
 import { SessionKeeper } from './sessions/keeper.js';
 import { createMemorySessionStore } from './sessions/store.js';
 import type { BotActorRef, BotEmitted } from '../machines/bot.machine.js';
@@ -117,7 +120,11 @@ class BotRuntime implements Bot {
   #startPromise: Promise<void> | null = null;
   #stopPromise: Promise<void> | null = null;
   readonly #sessions: SessionKeeper;
-  #coordination: BotState['coordination'] = undefined;
+  /** Which coordinators cannot be reached now (identify, leases): state$ says 'unavailable' while any. */
+  readonly #unavailable = new Set<'identify' | 'leases'>();
+  readonly #leases: LeaseKeeper | null = null;
+  readonly #leaseActor: ShardLeaseActorRef | null = null;
+  #leaseDone: Promise<void> | null = null;
   readonly #sessionFlush: SessionFlushActorRef;
   #sessionFlushDone: Promise<void> | null = null;
 
@@ -170,7 +177,30 @@ class BotRuntime implements Bot {
       loadSessions: ({ shardIds, shardCount }) => keeper.load(shardIds, shardCount),
       ...(options.identifyCoordinator ? { identifyCoordinator: options.identifyCoordinator } : {}),
     });
-    if (options.identifyCoordinator) this.#coordination = 'available';
+    if (options.shardLeases) {
+      const leases = new LeaseKeeper(options.shardLeases, {
+        bot: {
+          shards: () => {
+            const snapshot = this.actor.getSnapshot();
+            if (!snapshot.matches('active') || !snapshot.context.gateway) return null;
+            return { candidates: snapshot.context.candidateShardIds, total: snapshot.context.shardCount };
+          },
+          add: (shardId, storedSession) => this.actor.send({ type: 'SHARD.ADD', shardId, storedSession }),
+          remove: (shardId) => this.actor.send({ type: 'SHARD.REMOVE', shardId }),
+        },
+        sessions: keeper,
+        onUnavailable: (error) => this.#setCoordination('leases', error),
+        onAvailable: () => this.#setCoordination('leases', null),
+      });
+      this.#leases = leases;
+      this.#leaseActor = createActor(
+        shardLeaseMachine.provide({
+          actors: { renew: fromPromise(() => leases.round()), leave: fromPromise(() => leases.leave()) },
+          delays: { RENEW_INTERVAL: options.shardLeases.renewIntervalMs },
+        }),
+        options.clock ? { clock: options.clock } : {},
+      );
+    }
     this.actor = createActor(logic, {
       systemId: SystemId.bot,
       input: {
@@ -179,6 +209,7 @@ class BotRuntime implements Bot {
         gatewayUrl: options.gatewayUrl,
         maxSessionAgeMs: options.maxSessionAgeMs,
         keepSessionsOnStop: options.sessions !== undefined,
+        leased: options.shardLeases !== undefined,
       },
       // Inspection allocates an event per microstep; only pay for it when someone looks.
       ...(options.inspect || this.#logger.isLevelEnabled('debug') ? { inspect: (event: InspectionEvent) => this.#inspect(event) } : {}),
@@ -189,7 +220,8 @@ class BotRuntime implements Bot {
       next: (snapshot) => this.#onBotSnapshot(snapshot),
       error: (error) => this.#report(asBotError(error), 'bot machine error'),
       complete: () => {
-        void this.#stopSessionFlush();
+        // A bot that failed also stores its sessions and gives its leases back.
+        void this.#stopSessionFlush().then(() => this.#stopLeases());
         this.#complete();
       },
     });
@@ -298,15 +330,25 @@ class BotRuntime implements Bot {
         subscription.unsubscribe();
         this.actor.stop();
         // The sockets are closed: the last flush writes the last seq delivered.
-        void this.#stopSessionFlush().then(() => {
-          this.#complete();
-          resolve();
-        });
+        void this.#stopSessionFlush()
+          .then(() => this.#stopLeases())
+          .then(() => {
+            this.#complete();
+            resolve();
+          });
       };
       this.actor.send({ type: 'STOP' });
       if (this.actor.getSnapshot().status !== 'active') finish();
     });
     return this.#stopPromise;
+  }
+
+  /** Gives the leases back (after the sessions are stored): the other processes take the shards over. */
+  #stopLeases(): Promise<void> {
+    const actor = this.#leaseActor;
+    if (!actor || !this.#leaseDone) return Promise.resolve();
+    if (actor.getSnapshot().status === 'active') actor.send({ type: 'STOP' });
+    return this.#leaseDone;
   }
 
   /** The last write of the sessions; resolves once it is done (at once when the flush never started). */
@@ -341,6 +383,14 @@ class BotRuntime implements Bot {
       else if (id === SystemId.token) this.#attachToken(child as TokenActorRef);
       else if (id === 'gatewayDiscovery') this.#attachDiscovery(child as AnyActorRef);
       else if (id === SystemId.identifyThrottle && this.#options.identifyCoordinator) this.#attachCoordination(child as AnyActorRef);
+    }
+    // Leases are taken once the gateway (the shard count) is known and the bot has joined.
+    if (this.#leaseActor && !this.#leaseDone && snapshot.matches({ active: 'running' })) {
+      this.#leaseDone = toPromise(this.#leaseActor).then(
+        () => undefined,
+        () => undefined,
+      );
+      this.#leaseActor.start();
     }
     // A shard's own notification can reach the bot before the shard's observers hear of it, so
     // every bot step re-reads the shards.
@@ -431,19 +481,37 @@ class BotRuntime implements Bot {
   #attachCoordination(coordination: AnyActorRef): void {
     const log = this.#logger.child({ machine: 'identifyCoordination' });
     coordination.on('*', (emitted: IdentifyCoordinationEmitted) => {
-      if (emitted.type === 'coordination.unavailable') {
-        this.#coordination = 'unavailable';
-        this.#report(emitted.error, 'identify coordination unavailable', log);
-      } else {
-        this.#coordination = 'available';
-        log.info('identify coordination available again');
-      }
-      this.#publishState();
+      this.#setCoordination('identify', emitted.type === 'coordination.unavailable' ? emitted.error : null, log);
     });
   }
 
+  /** A coordinator became unreachable (with the error) or answers again (null). */
+  #setCoordination(which: 'identify' | 'leases', error: QQBotError | null, log: Logger = this.#logger): void {
+    if (error) {
+      this.#unavailable.add(which);
+      this.#report(error, `${which === 'identify' ? 'identify coordination' : 'shard leases'} unavailable`, log);
+    } else {
+      this.#unavailable.delete(which);
+      log.info(`${which === 'identify' ? 'identify coordination' : 'shard leases'} available again`);
+    }
+    this.#publishState();
+  }
+
+  #onShardReleased(shardId: number): void {
+    // A shard given back may be claimed again later under the same actor id: attach it afresh then.
+    this.#attached.delete(shardActorId(shardId));
+    this.#shards.delete(shardId);
+    this.#shardStates.delete(shardId);
+    this.#shardLoggers.get(shardId)?.info('shard handed over');
+    this.#shardLoggers.delete(shardId);
+    void this.#leases?.shardReleased(shardId);
+    this.#publishState();
+  }
+
   #onBotEmitted(event: BotEmitted): void {
-    if (event.type === 'bot.gateway') {
+    if (event.type === 'bot.shardReleased') {
+      this.#onShardReleased(event.shardId);
+    } else if (event.type === 'bot.gateway') {
       this.#logger.info(
         { url: event.gateway.url, source: event.gateway.source, shards: event.shardIds, shardCount: event.shardCount, sessionStartLimit: event.gateway.sessionStartLimit },
         'gateway discovered',
@@ -509,7 +577,7 @@ class BotRuntime implements Bot {
       status: botStatusOf(snapshot),
       token: tokenStatusOf(token?.getSnapshot()),
       shards: [...this.#shardStates.values()].sort((a, b) => a.id - b.id),
-      ...(this.#coordination ? { coordination: this.#coordination } : {}),
+      ...(this.#options.identifyCoordinator || this.#options.shardLeases ? { coordination: this.#unavailable.size > 0 ? 'unavailable' : 'available' } : {}),
     });
   }
 

@@ -23,3 +23,34 @@ export interface IdentifyCoordinator {
   /** The IDENTIFY was sent: the bucket's window restarts from now. */
   identifySent(request: SlotRequest): Promise<void>;
 }
+
+/** What one lease round decided for this process. */
+export interface LeaseRound {
+  /** Shards this process held and another process holds now: stop them at once. */
+  lost: number[];
+  /** Shards this process has just claimed: start them, RESUMEing their stored sessions. */
+  claimed: number[];
+  /** Shards this process holds beyond its fair share: give them back (stop, store, release). */
+  surplus: number[];
+  /** Leases this process held that had vanished (a Redis that lost its data) and were taken again. */
+  reasserted: number[];
+}
+
+/**
+ * Shard ownership across processes by lease: each process claims free shards up to its fair share
+ * (total ÷ live processes, rounded up), renews what it holds, and gives back the surplus when a
+ * process joins. A process that dies stops renewing; its leases lapse and the others claim its
+ * shards. `qq-bot-machine/redis` has `createRedisShardLeases()`.
+ */
+export interface ShardLeases {
+  /** How long a lease lasts without renewal, ms. */
+  readonly leaseMs: number;
+  /** How often a process renews (well under `leaseMs`). */
+  readonly renewIntervalMs: number;
+  /** One round: renew, count the processes, claim or shed. Rejects when the coordinator is unreachable. */
+  round(state: { held: readonly number[]; candidates: readonly number[]; total: number }): Promise<LeaseRound>;
+  /** Gives one lease back (after its shard stopped and its session was stored). */
+  release(shardId: number): Promise<void>;
+  /** Gives every lease back and leaves the group (graceful stop). */
+  leave(held: readonly number[]): Promise<void>;
+}

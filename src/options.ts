@@ -5,7 +5,7 @@ import { QQConfigError } from './errors.js';
 import { intentNames, intentTable, isIntentName, knownIntentBits, privateIntentBits, type IntentName } from './protocol/intents.js';
 import type { Timing } from './runtime.js';
 import type { SessionStore } from './sessions/store.js';
-import type { IdentifyCoordinator } from './coordination.js';
+import type { IdentifyCoordinator, ShardLeases } from './coordination.js';
 import { Secret } from './secret.js';
 
 /** Production and sandbox hosts (reference §1.1, §2.1). */
@@ -74,6 +74,13 @@ export interface BotOptions {
    * `qq-bot-machine/redis` (docs/scaling.md). Default: this process paces alone.
    */
   identifyCoordinator?: IdentifyCoordinator;
+  /**
+   * Run the shards this process holds a lease for, out of `shards` (failover: a dead process's shards
+   * move to the others within the lease time and RESUME from `sessions`, which must be shared):
+   * `createRedisShardLeases(redis)` from `qq-bot-machine/redis` (docs/scaling.md). `start()` resolves
+   * once the process has joined; shards then come and go. Default: run every shard of `shards`.
+   */
+  shardLeases?: ShardLeases;
 }
 
 export interface WebhookOptions {
@@ -103,6 +110,7 @@ export interface ResolvedOptions {
   webhook: WebhookOptions | undefined;
   sessions: SessionStore | undefined;
   identifyCoordinator: IdentifyCoordinator | undefined;
+  shardLeases: ShardLeases | undefined;
   /** Warnings to log once the logger exists (e.g. private-only intents). */
   warnings: string[];
 }
@@ -165,6 +173,7 @@ export function resolveOptions(options: BotOptions): ResolvedOptions {
     webhook: resolveWebhook(options.webhook),
     sessions: resolveSessions(options.sessions),
     identifyCoordinator: resolveIdentifyCoordinator(options.identifyCoordinator),
+    shardLeases: resolveShardLeases(options.shardLeases, options.sessions),
     warnings,
   };
 }
@@ -206,6 +215,18 @@ function resolveIdentifyCoordinator(coordinator: unknown): IdentifyCoordinator |
     throw new QQConfigError('identifyCoordinator', 'expected an identify coordinator with acquire() and identifySent() (e.g. createRedisIdentifyCoordinator(redis))');
   }
   return coordinator as IdentifyCoordinator;
+}
+
+function resolveShardLeases(leases: unknown, sessions: unknown): ShardLeases | undefined {
+  if (leases === undefined) return undefined;
+  const candidate = leases as Partial<Record<keyof ShardLeases, unknown>> | null;
+  if (typeof candidate !== 'object' || candidate === null || typeof candidate.round !== 'function' || typeof candidate.release !== 'function' || typeof candidate.leave !== 'function' || !(Number(candidate.renewIntervalMs) > 0)) {
+    throw new QQConfigError('shardLeases', 'expected shard leases with round(), release(), leave() and renewIntervalMs (e.g. createRedisShardLeases(redis))');
+  }
+  if (sessions === undefined) {
+    throw new QQConfigError('shardLeases', 'needs a shared session store (sessions: createRedisSessionStore(redis)), or a shard that moves to another process cannot RESUME there');
+  }
+  return leases as ShardLeases;
 }
 
 function resolveClock(clock: unknown): Clock | undefined {

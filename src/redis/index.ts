@@ -6,3 +6,4 @@
 export type { RedisClient } from './client.js';
 export { createRedisSessionStore, type RedisSessionStoreOptions } from './session-store.js';
 export { createRedisIdentifyCoordinator, type RedisIdentifyCoordinatorOptions } from './identify-coordinator.js';
+export { createRedisShardLeases, type RedisShardLeasesOptions } from './shard-leases.js';

@@ -18,6 +18,8 @@ export class SessionKeeper {
   readonly #shards = new Map<number, ShardActorRef>();
   /** What the store holds for each shard as far as we know: `sessionId:seq`, or '' for nothing. */
   readonly #written = new Map<number, string>();
+  /** The store failed and has not succeeded since: report the next failure only after a success. */
+  #failing = false;
 
   constructor(store: SessionStore, options: { onError: (error: QQBotError) => void; now?: () => number }) {
     this.#store = store;
@@ -37,7 +39,7 @@ export class SessionKeeper {
             this.#written.set(shard, `${record.sessionId}:${record.seq}`);
           }
         } catch (error) {
-          this.#onError(storeError('read', shard, error));
+          this.#failed(storeError('read', shard, error));
         }
       }),
     );
@@ -87,10 +89,18 @@ export class SessionKeeper {
         });
       }
       this.#written.set(shardId, key);
+      this.#failing = false;
     } catch (error) {
       this.#written.delete(shardId);
-      this.#onError(storeError('write', shardId, error));
+      this.#failed(storeError('write', shardId, error));
     }
+  }
+
+  /** One report per outage: a store that is down fails every flush of every shard. */
+  #failed(error: QQBotError): void {
+    if (this.#failing) return;
+    this.#failing = true;
+    this.#onError(error);
   }
 }
 

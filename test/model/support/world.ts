@@ -142,6 +142,8 @@ export interface BotWorldOptions {
    * one that drops it for them and sends it, as the original does, for every other shard).
    */
   muteableShards?: boolean;
+  /** Shards come by SHARD.ADD / SHARD.REMOVE (lease mode) instead of all at start. */
+  leased?: boolean;
   /** The session store's reader (createBotLogic's `loadSessions`); default: no store. */
   loadSessions?: Parameters<typeof createBotLogic>[0]['loadSessions'];
 }
@@ -190,6 +192,7 @@ export class BotWorld extends World {
       shards: 'auto',
       gatewayUrl: options.configureGatewayUrl ? emu.gatewayUrl : null,
       maxSessionAgeMs: options.maxSessionAgeMs ?? null,
+      ...(options.leased ? { leased: true, keepSessionsOnStop: true } : {}),
     };
     const catchActor = actorCatcher((ref) => {
       this.actors.set(ref.id, ref);

@@ -16,6 +16,8 @@ export interface BotProcessConfig {
   flushMs?: number;
   identifyWindowMs?: number;
   coordinate?: boolean;
+  /** Shard leases in Redis with this lease time. */
+  leaseMs?: number;
 }
 
 /** One delivered event: [shard, seq, id], and when the parent read it. */
@@ -50,6 +52,12 @@ export class BotProcess {
       if (this.stderr.length > 2_000) this.stderr.splice(0, 1_000);
     });
     void this.exited.then(() => this.#wake());
+  }
+
+  /** Shards this process runs and has READY/RESUMED now (from its last state$). */
+  get readyShards(): number[] {
+    const last = this.states.at(-1);
+    return last ? last.shards.filter(([, state]) => state.startsWith('session.ready')).map(([id]) => id) : [];
   }
 
   get pid(): number | undefined {
