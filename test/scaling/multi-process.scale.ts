@@ -129,6 +129,11 @@ describe('3 processes × 2 shards on Redis', () => {
     const connectionsBefore = emu.connections.length;
     await redisServer.restart(1_000);
     await sleep(leaseMs * 2);
+    // state$ said so while Redis was gone, and says it is back
+    for (const p of [p0, p1, p2]) {
+      expect(p.states.some((state) => state.coordination === 'unavailable')).toBe(true);
+      expect(p.states.at(-1)?.coordination).toBe('available');
+    }
     await balanced([p0, p1, p2], 2, 'after the Redis restart');
     const handedOverDuringRedisRestart = emu.connections.length - connectionsBefore;
     // the session records are back in Redis (re-written after the data loss)
