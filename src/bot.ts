@@ -1,13 +1,8 @@
 import type { Logger } from 'pino';
 import { BehaviorSubject, distinctUntilChanged, filter, Observable, Subject } from './events/rx.js';
-import { createActor, fromPromise, toPromise, type AnyActorRef, type InspectionEvent, type Observer, type SnapshotFrom } from 'xstate';
-import { sessionFlushMachine, type SessionFlushActorRef } from '../machines/session-flush.machine.js';
-import type { IdentifyCoordinationEmitted } from '../machines/identify-coordination.machine.js';
-import { shardLeaseMachine, type ShardLeaseActorRef } from '../machines/shard-lease.machine.js';
+import { createActor, type AnyActorRef, type InspectionEvent, type Observer, type SnapshotFrom } from 'xstate';
 import { shardActorId } from '../machines/bot.machine.js';
-import { LeaseKeeper } from './leases/lease-keeper.js';
-import { SessionKeeper } from './sessions/keeper.js';
-import { createMemorySessionStore } from './sessions/store.js';
+import { ScaleOut } from './scaling/scale-out.js';
 import type { BotActorRef, BotEmitted } from '../machines/bot.machine.js';
 import type { GatewayDiscoveryEmitted } from '../machines/gateway.machine.js';
 import { describeCause, type ShardActorRef, type ShardEmitted } from '../machines/shard.machine.js';
@@ -119,14 +114,8 @@ class BotRuntime implements Bot {
   #webhookStatus: BotState['status'] = 'idle';
   #startPromise: Promise<void> | null = null;
   #stopPromise: Promise<void> | null = null;
-  readonly #sessions: SessionKeeper;
-  /** Which coordinators cannot be reached now (identify, leases): state$ says 'unavailable' while any. */
-  readonly #unavailable = new Set<'identify' | 'leases'>();
-  readonly #leases: LeaseKeeper | null = null;
-  readonly #leaseActor: ShardLeaseActorRef | null = null;
-  #leaseDone: Promise<void> | null = null;
-  readonly #sessionFlush: SessionFlushActorRef;
-  #sessionFlushDone: Promise<void> | null = null;
+  /** Session store, identify coordination, shard leases (docs/scaling.md). */
+  readonly #scaleOut: ScaleOut;
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
@@ -160,47 +149,20 @@ class BotRuntime implements Bot {
       webhookTransports.set(this, this.#webhook);
     }
 
-    this.#sessions = new SessionKeeper(options.sessions ?? createMemorySessionStore(), {
-      onError: (error) => this.#report(error, 'session store error'),
+    this.#scaleOut = new ScaleOut(options, {
+      logger: this.#logger,
+      bot: () => this.actor,
+      report: (error, message, log) => this.#report(error, message, log),
+      publishState: () => this.#publishState(),
     });
-    const keeper = this.#sessions;
-    this.#sessionFlush = createActor(
-      sessionFlushMachine.provide({ actors: { save: fromPromise(() => keeper.save()) }, delays: { ...options.timing.sessions } }),
-      options.clock ? { clock: options.clock } : {},
-    );
     const logic = createBotLogic({
       appId: options.appId,
       secret: options.secret,
       tokenUrl: options.tokenUrl,
       apiBase: options.apiBase,
       timing: options.timing,
-      loadSessions: ({ shardIds, shardCount }) => keeper.load(shardIds, shardCount),
-      ...(options.identifyCoordinator ? { identifyCoordinator: options.identifyCoordinator } : {}),
+      ...this.#scaleOut.runtime,
     });
-    if (options.shardLeases) {
-      const leases = new LeaseKeeper(options.shardLeases, {
-        bot: {
-          shards: () => {
-            const snapshot = this.actor.getSnapshot();
-            if (!snapshot.matches('active') || !snapshot.context.gateway) return null;
-            return { candidates: snapshot.context.candidateShardIds, total: snapshot.context.shardCount };
-          },
-          add: (shardId, storedSession) => this.actor.send({ type: 'SHARD.ADD', shardId, storedSession }),
-          remove: (shardId) => this.actor.send({ type: 'SHARD.REMOVE', shardId }),
-        },
-        sessions: keeper,
-        onUnavailable: (error) => this.#setCoordination('leases', error),
-        onAvailable: () => this.#setCoordination('leases', null),
-      });
-      this.#leases = leases;
-      this.#leaseActor = createActor(
-        shardLeaseMachine.provide({
-          actors: { renew: fromPromise(() => leases.round()), leave: fromPromise(() => leases.leave()) },
-          delays: { RENEW_INTERVAL: options.shardLeases.renewIntervalMs },
-        }),
-        options.clock ? { clock: options.clock } : {},
-      );
-    }
     this.actor = createActor(logic, {
       systemId: SystemId.bot,
       input: {
@@ -208,8 +170,7 @@ class BotRuntime implements Bot {
         shards: options.shards,
         gatewayUrl: options.gatewayUrl,
         maxSessionAgeMs: options.maxSessionAgeMs,
-        keepSessionsOnStop: options.sessions !== undefined,
-        leased: options.shardLeases !== undefined,
+        ...this.#scaleOut.botInput,
       },
       // Inspection allocates an event per microstep; only pay for it when someone looks.
       ...(options.inspect || this.#logger.isLevelEnabled('debug') ? { inspect: (event: InspectionEvent) => this.#inspect(event) } : {}),
@@ -221,7 +182,7 @@ class BotRuntime implements Bot {
       error: (error) => this.#report(asBotError(error), 'bot machine error'),
       complete: () => {
         // A bot that failed also stores its sessions and gives its leases back.
-        void this.#stopSessionFlush().then(() => this.#stopLeases());
+        void this.#scaleOut.stop();
         this.#complete();
       },
     });
@@ -294,7 +255,7 @@ class BotRuntime implements Bot {
         subscription.unsubscribe();
         fatalDuringStart.unsubscribe();
       };
-      this.#sessionFlush.start();
+      this.#scaleOut.start();
       this.actor.start();
       this.actor.send({ type: 'START' });
       if (settle(this.actor.getSnapshot())) cleanup();
@@ -330,40 +291,15 @@ class BotRuntime implements Bot {
         subscription.unsubscribe();
         this.actor.stop();
         // The sockets are closed: the last flush writes the last seq delivered.
-        void this.#stopSessionFlush()
-          .then(() => this.#stopLeases())
-          .then(() => {
-            this.#complete();
-            resolve();
-          });
+        void this.#scaleOut.stop().then(() => {
+          this.#complete();
+          resolve();
+        });
       };
       this.actor.send({ type: 'STOP' });
       if (this.actor.getSnapshot().status !== 'active') finish();
     });
     return this.#stopPromise;
-  }
-
-  /** Gives the leases back (after the sessions are stored): the other processes take the shards over. */
-  #stopLeases(): Promise<void> {
-    const actor = this.#leaseActor;
-    if (!actor || !this.#leaseDone) return Promise.resolve();
-    if (actor.getSnapshot().status === 'active') actor.send({ type: 'STOP' });
-    return this.#leaseDone;
-  }
-
-  /** The last write of the sessions; resolves once it is done (at once when the flush never started). */
-  #stopSessionFlush(): Promise<void> {
-    if (this.#sessionFlushDone) return this.#sessionFlushDone;
-    if (this.#sessionFlush.getSnapshot().status !== 'active') {
-      this.#sessionFlushDone = Promise.resolve();
-      return this.#sessionFlushDone;
-    }
-    this.#sessionFlushDone = toPromise(this.#sessionFlush).then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#sessionFlush.send({ type: 'STOP' });
-    return this.#sessionFlushDone;
   }
 
   getAccessToken(options: { forceRefresh?: boolean } = {}): Promise<Secret> {
@@ -382,16 +318,9 @@ class BotRuntime implements Bot {
       if (id.startsWith('shard-')) this.#attachShard(child as ShardActorRef);
       else if (id === SystemId.token) this.#attachToken(child as TokenActorRef);
       else if (id === 'gatewayDiscovery') this.#attachDiscovery(child as AnyActorRef);
-      else if (id === SystemId.identifyThrottle && this.#options.identifyCoordinator) this.#attachCoordination(child as AnyActorRef);
+      else if (id === SystemId.identifyThrottle) this.#scaleOut.identifyThrottleStarted(child as AnyActorRef, this.#logger.child({ machine: 'identifyCoordination' }));
     }
-    // Leases are taken once the gateway (the shard count) is known and the bot has joined.
-    if (this.#leaseActor && !this.#leaseDone && snapshot.matches({ active: 'running' })) {
-      this.#leaseDone = toPromise(this.#leaseActor).then(
-        () => undefined,
-        () => undefined,
-      );
-      this.#leaseActor.start();
-    }
+    this.#scaleOut.botChanged(snapshot);
     // A shard's own notification can reach the bot before the shard's observers hear of it, so
     // every bot step re-reads the shards.
     for (const [shardId, shard] of this.#shards) this.#shardStates.set(shardId, shardStateOf(shard.getSnapshot()));
@@ -401,7 +330,7 @@ class BotRuntime implements Bot {
   #attachShard(shard: ShardActorRef): void {
     const shardId = shard.getSnapshot().context.shardId;
     this.#shards.set(shardId, shard);
-    this.#sessions.track(shard);
+    this.#scaleOut.shardStarted(shard);
     const log = this.#logger.child({ shard: shardId });
     this.#shardLoggers.set(shardId, log);
     // The hot path: the shard's sequencer calls this for every dispatch, in order, once each.
@@ -436,11 +365,11 @@ class BotRuntime implements Bot {
     switch (emitted.type) {
       case 'shard.ready':
         log.info({ sessionId: emitted.sessionId, user: emitted.user.username }, 'READY');
-        this.#sessionFlush.send({ type: 'FLUSH.NOW' });
+        this.#scaleOut.sessionStarted();
         return;
       case 'shard.resumed':
         log.info({ sessionId: emitted.sessionId }, 'RESUMED');
-        this.#sessionFlush.send({ type: 'FLUSH.NOW' });
+        this.#scaleOut.sessionStarted();
         return;
       case 'shard.disconnected': {
         const fatal = emitted.plan.step === 'fatal' || emitted.plan.step === 'fatal-bot';
@@ -478,40 +407,23 @@ class BotRuntime implements Bot {
     discovery.on('*', (emitted: GatewayDiscoveryEmitted) => this.#report(emitted.error, 'gateway discovery error', log));
   }
 
-  #attachCoordination(coordination: AnyActorRef): void {
-    const log = this.#logger.child({ machine: 'identifyCoordination' });
-    coordination.on('*', (emitted: IdentifyCoordinationEmitted) => {
-      this.#setCoordination('identify', emitted.type === 'coordination.unavailable' ? emitted.error : null, log);
-    });
-  }
-
-  /** A coordinator became unreachable (with the error) or answers again (null). */
-  #setCoordination(which: 'identify' | 'leases', error: QQBotError | null, log: Logger = this.#logger): void {
-    if (error) {
-      this.#unavailable.add(which);
-      this.#report(error, `${which === 'identify' ? 'identify coordination' : 'shard leases'} unavailable`, log);
-    } else {
-      this.#unavailable.delete(which);
-      log.info(`${which === 'identify' ? 'identify coordination' : 'shard leases'} available again`);
-    }
-    this.#publishState();
-  }
-
+  /** Lease mode: a shard given back has stopped; it may come back later under the same actor id. */
   #onShardReleased(shardId: number): void {
-    // A shard given back may be claimed again later under the same actor id: attach it afresh then.
     this.#attached.delete(shardActorId(shardId));
     this.#shards.delete(shardId);
     this.#shardStates.delete(shardId);
     this.#shardLoggers.get(shardId)?.info('shard handed over');
     this.#shardLoggers.delete(shardId);
-    void this.#leases?.shardReleased(shardId);
+    this.#scaleOut.shardReleased(shardId);
     this.#publishState();
   }
 
   #onBotEmitted(event: BotEmitted): void {
     if (event.type === 'bot.shardReleased') {
       this.#onShardReleased(event.shardId);
-    } else if (event.type === 'bot.gateway') {
+      return;
+    }
+    if (event.type === 'bot.gateway') {
       this.#logger.info(
         { url: event.gateway.url, source: event.gateway.source, shards: event.shardIds, shardCount: event.shardCount, sessionStartLimit: event.gateway.sessionStartLimit },
         'gateway discovered',
@@ -577,7 +489,7 @@ class BotRuntime implements Bot {
       status: botStatusOf(snapshot),
       token: tokenStatusOf(token?.getSnapshot()),
       shards: [...this.#shardStates.values()].sort((a, b) => a.id - b.id),
-      ...(this.#options.identifyCoordinator || this.#options.shardLeases ? { coordination: this.#unavailable.size > 0 ? 'unavailable' : 'available' } : {}),
+      ...(this.#scaleOut.coordination ? { coordination: this.#scaleOut.coordination } : {}),
     });
   }
 
