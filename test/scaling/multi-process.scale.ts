@@ -127,7 +127,8 @@ describe('3 processes × 2 shards on Redis', () => {
 
     // 4. Redis restarted (its data gone) mid-run
     const connectionsBefore = emu.connections.length;
-    await redisServer.restart(1_000);
+    // down for 2.5 s: at least two lease rounds (1 s apart) of every process fail
+    await redisServer.restart(2_500);
     await sleep(leaseMs * 2);
     // state$ said so while Redis was gone, and says it is back
     for (const p of [p0, p1, p2]) {
@@ -188,8 +189,9 @@ describe('3 processes × 2 shards on Redis', () => {
     expect(figures.identifies).toBe(total);
     // the shared budget was never exceeded
     expect(figures.identifies).toBeLessThanOrEqual(100);
-    // Redis down is reported, and only coordination/store errors are
-    expect(errors.every((code) => code === 'COORDINATION' || code === 'SESSION_STORE')).toBe(true);
+    // Redis down is reported, and only coordination/store errors are — and heartbeat timeouts, which a
+    // loaded CI box can cause (the emulator shares this test's event loop) and which end in a RESUME
+    expect(errors.every((code) => code === 'COORDINATION' || code === 'SESSION_STORE' || code === 'TIMEOUT')).toBe(true);
     expect(errors).toContain('COORDINATION');
   }, 240_000);
 });
