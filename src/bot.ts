@@ -47,7 +47,7 @@ export interface Bot {
   on<K extends QQEventType>(...types: [K, ...K[]]): IsolatedObservable<BotEvent<K>>;
   /** Connects every shard. Resolves when all are READY; rejects with a typed error on a fatal one. */
   start(): Promise<void>;
-  /** Closes every socket with 1000, cancels every timer, completes the streams. */
+  /** Closes every socket with 1000 (4000 with a session store, after storing the sessions), cancels every timer, completes the streams. */
   stop(): Promise<void>;
   /** A valid access token (for REST calls), refreshed by the token machine. */
   getAccessToken(options?: { forceRefresh?: boolean }): Promise<Secret>;
