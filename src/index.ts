@@ -19,7 +19,7 @@ export { resolveIntents, defaultIntents, platformEndpoints, type BotOptions, typ
 export type { Timing } from './runtime.js';
 export { createMemorySessionStore, defaultSessionTtlMs, type SessionStore, type StoredSession, type MemorySessionStoreOptions } from './sessions/store.js';
 export { createFileSessionStore, type FileSessionStoreOptions } from './sessions/file-store.js';
-export type { IdentifyCoordinator, IdentifyVerdict, SlotRequest } from './coordination.js';
+export type { IdentifyCoordinator, IdentifyVerdict, SlotRequest, ShardLeases, LeaseRound } from './coordination.js';
 export type { BotState, BotStatus, ShardState } from './state.js';
 export { ofType } from './events/of-type.js';
 export { IsolatedObservable } from './events/isolated.js';
