@@ -2,7 +2,7 @@ import { defaultSessionTtlMs, isStoredSession, type SessionStore, type StoredSes
 import type { RedisClient } from './client.js';
 
 export interface RedisSessionStoreOptions {
-  /** Prefix of every key; one per bot (AppID) sharing a Redis. Default `qq-bot-machine:<nothing>` — set it. */
+  /** Prefix of every key: one per bot (AppID) sharing a Redis, the same in all its processes. Default `qq-bot-machine`. */
   keyPrefix?: string;
   /** A record expires this long after its last write (Redis `PX`). Default 10 min. */
   ttlMs?: number;
