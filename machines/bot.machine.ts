@@ -1,4 +1,4 @@
-import { assign, emit, enqueueActions, setup, spawnChild, type ActorRefFrom, type AnyActorRef } from 'xstate';
+import { assign, emit, enqueueActions, fromPromise, setup, spawnChild, type ActorRefFrom, type AnyActorRef } from 'xstate';
 import { QQBotError, QQSessionLimitError } from '../src/errors.js';
 import { gatewayDiscoveryMachine, type GatewayDiscoveryResult, type GatewayInfo } from './gateway.machine.js';
 import { identifyThrottleMachine } from './identify-throttle.machine.js';
@@ -14,6 +14,25 @@ export interface BotInput {
   shards: ShardSelection;
   gatewayUrl?: string | null;
   maxSessionAgeMs?: number | null;
+  /** Close with a resumable code on STOP, so a next process can RESUME the sessions (a session store is set). */
+  keepSessionsOnStop?: boolean;
+  /**
+   * Shards come and go by lease (src/leases/): none is started with the bot; SHARD.ADD and
+   * SHARD.REMOVE start and give back each one. `shards` names the candidates.
+   */
+  leased?: boolean;
+}
+
+/** A session stored by an earlier process, as the `loadSessions` actor hands it over (src/sessions/). */
+export interface LoadedSession {
+  sessionId: string;
+  seq: number;
+  recentIds: readonly string[];
+}
+
+export interface LoadSessionsInput {
+  shardIds: number[];
+  shardCount: number;
 }
 
 export interface BotContext {
@@ -21,6 +40,12 @@ export interface BotContext {
   shards: ShardSelection;
   gatewayUrl: string | null;
   maxSessionAgeMs: number | null;
+  keepSessionsOnStop: boolean;
+  leased: boolean;
+  /** Leased mode: the shards this bot may run (`shards`), of which `shardIds` are running. */
+  candidateShardIds: number[];
+  /** Shards being given back (SHARD.REMOVE): stopping, to be forgotten once stopped. */
+  releasingShards: number[];
   gateway: GatewayInfo | null;
   shardIds: number[];
   shardCount: number;
@@ -30,11 +55,20 @@ export interface BotContext {
   error: QQBotError | null;
 }
 
-export type BotEvent = { type: 'START' } | { type: 'STOP' } | ShardReport;
+export type BotEvent =
+  | { type: 'START' }
+  | { type: 'STOP' }
+  | ShardReport
+  /** Leased mode: run this shard (RESUMEing the stored session, if any). */
+  | { type: 'SHARD.ADD'; shardId: number; storedSession: LoadedSession | null }
+  /** Leased mode: stop this shard, leaving its session resumable, and forget it. */
+  | { type: 'SHARD.REMOVE'; shardId: number };
 
 export type BotEmitted =
   | { type: 'bot.gateway'; gateway: GatewayInfo; shardIds: number[]; shardCount: number }
   | { type: 'bot.error'; error: QQBotError }
+  /** A shard given back by SHARD.REMOVE has closed its socket: its session can be stored and handed over. */
+  | { type: 'bot.shardReleased'; shardId: number }
   | { type: 'bot.failed'; error: QQBotError };
 
 export const shardActorId = (shardId: number): string => `shard-${shardId}`;
@@ -60,6 +94,8 @@ export const botMachine = setup({
   actors: {
     token: tokenMachine,
     gatewayDiscovery: gatewayDiscoveryMachine,
+    /** The session store's records for the shards about to start (none without a store). */
+    loadSessions: fromPromise<Record<number, LoadedSession>, LoadSessionsInput>(async () => ({})),
     identifyThrottle: identifyThrottleMachine,
     shard: shardMachine,
   },
@@ -67,7 +103,8 @@ export const botMachine = setup({
     discoveryFailed: ({ event }) => !(event as unknown as { output: GatewayDiscoveryResult }).output.ok,
     sessionBudgetTooSmall: ({ context, event }) => {
       const result = (event as unknown as { output: GatewayDiscoveryResult }).output;
-      if (!result.ok || !result.info.sessionStartLimit) return false;
+      // Leased: this process runs a share of the candidates, and the coordinator keeps the budget.
+      if (context.leased || !result.ok || !result.info.sessionStartLimit) return false;
       return result.info.sessionStartLimit.remaining < selectShards(context.shards, result.info).ids.length;
     },
     allShardsReady: ({ context }) => context.shardIds.every((id) => context.readyShards.includes(id)),
@@ -77,19 +114,63 @@ export const botMachine = setup({
     allShardsStoppedAfterFailure: ({ context }) =>
       context.error !== null && context.shardIds.every((id) => context.stoppedShards.includes(id) || id in context.failedShards),
     failureIsBotWide: ({ event }) => isBotWide((event as Extract<BotEvent, { type: 'SHARD.FAILED' }>).error),
+    shardIsReleasing: ({ context, event }) => context.releasingShards.includes((event as Extract<BotEvent, { type: 'SHARD.STOPPED' }>).shardId),
     everyShardFailed: ({ context, event }) => {
       const failedId = (event as Extract<BotEvent, { type: 'SHARD.FAILED' }>).shardId;
       return context.shardIds.every((id) => id === failedId || id in context.failedShards);
     },
   },
   actions: {
-    spawnShards: enqueueActions(({ context, event, enqueue }) => {
+    recordGateway: enqueueActions(({ context, event, enqueue }) => {
       const result = (event as unknown as { output: GatewayDiscoveryResult }).output;
       if (!result.ok) return;
       const { ids, total } = selectShards(context.shards, result.info);
-      const limit = result.info.sessionStartLimit;
-      enqueue.assign({ gateway: result.info, shardIds: [...ids], shardCount: total });
+      enqueue.assign({ gateway: result.info, shardIds: context.leased ? [] : [...ids], candidateShardIds: [...ids], shardCount: total });
       enqueue.emit({ type: 'bot.gateway', gateway: result.info, shardIds: [...ids], shardCount: total });
+    }),
+    addShard: enqueueActions(({ context, event, enqueue }) => {
+      const { shardId, storedSession } = event as Extract<BotEvent, { type: 'SHARD.ADD' }>;
+      const gateway = context.gateway;
+      if (!gateway || context.shardIds.includes(shardId) || !context.candidateShardIds.includes(shardId)) return;
+      enqueue.assign({
+        shardIds: [...context.shardIds, shardId],
+        stoppedShards: context.stoppedShards.filter((id) => id !== shardId),
+        failedShards: Object.fromEntries(Object.entries(context.failedShards).filter(([id]) => Number(id) !== shardId)),
+      });
+      enqueue.spawnChild('shard', {
+        id: shardActorId(shardId),
+        systemId: shardActorId(shardId),
+        input: {
+          shardId,
+          shardCount: context.shardCount,
+          intents: context.intents,
+          gatewayUrl: gateway.url,
+          maxSessionAgeMs: context.maxSessionAgeMs,
+          storedSession,
+        },
+      });
+    }),
+    removeShard: enqueueActions(({ context, event, enqueue }) => {
+      const { shardId } = event as Extract<BotEvent, { type: 'SHARD.REMOVE' }>;
+      if (!context.shardIds.includes(shardId) || context.releasingShards.includes(shardId)) return;
+      enqueue.assign({ releasingShards: [...context.releasingShards, shardId] });
+      enqueue.sendTo(shardActorId(shardId), { type: 'STOP', keepSession: true });
+    }),
+    finishRelease: enqueueActions(({ context, event, enqueue }) => {
+      const { shardId } = event as Extract<BotEvent, { type: 'SHARD.STOPPED' }>;
+      enqueue.assign({
+        shardIds: context.shardIds.filter((id) => id !== shardId),
+        readyShards: context.readyShards.filter((id) => id !== shardId),
+        releasingShards: context.releasingShards.filter((id) => id !== shardId),
+      });
+      enqueue.stopChild(shardActorId(shardId));
+      enqueue.emit({ type: 'bot.shardReleased', shardId });
+    }),
+    spawnShards: enqueueActions(({ context, event, enqueue }, params: { loaded: boolean }) => {
+      const gateway = context.gateway;
+      if (!gateway) return;
+      const stored = params.loaded ? (event as unknown as { output: Record<number, LoadedSession> }).output : {};
+      const limit = gateway.sessionStartLimit;
       enqueue.spawnChild('identifyThrottle', {
         id: SystemId.identifyThrottle,
         systemId: SystemId.identifyThrottle,
@@ -100,16 +181,17 @@ export const botMachine = setup({
           resetAfterMs: limit?.resetAfterMs ?? 24 * 60 * 60 * 1000,
         },
       });
-      for (const shardId of ids) {
+      for (const shardId of context.shardIds) {
         enqueue.spawnChild('shard', {
           id: shardActorId(shardId),
           systemId: shardActorId(shardId),
           input: {
             shardId,
-            shardCount: total,
+            shardCount: context.shardCount,
             intents: context.intents,
-            gatewayUrl: result.info.url,
+            gatewayUrl: gateway.url,
             maxSessionAgeMs: context.maxSessionAgeMs,
+            storedSession: stored[shardId] ?? null,
           },
         });
       }
@@ -136,7 +218,7 @@ export const botMachine = setup({
       enqueue.emit({ type: 'bot.error', error: failure.error });
     }),
     stopShards: enqueueActions(({ context, enqueue }) => {
-      for (const shardId of context.shardIds) enqueue.sendTo(shardActorId(shardId), { type: 'STOP' });
+      for (const shardId of context.shardIds) enqueue.sendTo(shardActorId(shardId), { type: 'STOP', keepSession: context.keepSessionsOnStop });
     }),
     releaseChildren: enqueueActions(({ context, enqueue }) => {
       for (const shardId of context.shardIds) enqueue.stopChild(shardActorId(shardId));
@@ -161,6 +243,10 @@ export const botMachine = setup({
     shards: input.shards,
     gatewayUrl: input.gatewayUrl ?? null,
     maxSessionAgeMs: input.maxSessionAgeMs ?? null,
+    keepSessionsOnStop: input.keepSessionsOnStop ?? false,
+    leased: input.leased ?? false,
+    candidateShardIds: [],
+    releasingShards: [],
     gateway: null,
     shardIds: [],
     shardCount: 0,
@@ -182,7 +268,9 @@ export const botMachine = setup({
       on: {
         STOP: 'stopping',
         'SHARD.READY': { actions: 'recordShardReady' },
-        'SHARD.STOPPED': { actions: 'recordShardStopped' },
+        'SHARD.STOPPED': [{ guard: 'shardIsReleasing', actions: 'finishRelease' }, { actions: 'recordShardStopped' }],
+        'SHARD.ADD': { actions: 'addShard' },
+        'SHARD.REMOVE': { actions: 'removeShard' },
         'SHARD.FAILED': [
           { guard: 'failureIsBotWide', target: 'stopping', actions: ['recordShardFailure', 'failWithShardError'] },
           { guard: 'everyShardFailed', target: 'stopping', actions: ['recordShardFailure', 'failWithShardError'] },
@@ -223,8 +311,19 @@ export const botMachine = setup({
                   },
                 }),
               },
-              { target: 'connectingShards', actions: 'spawnShards' },
+              { target: 'loadingSessions', actions: 'recordGateway' },
             ],
+          },
+        },
+        // A shard with a stored session RESUMEs it instead of identifying; a store that fails to
+        // answer costs the sessions (the keeper reports it), not the start.
+        loadingSessions: {
+          invoke: {
+            id: 'loadSessions',
+            src: 'loadSessions',
+            input: ({ context }) => ({ shardIds: context.shardIds, shardCount: context.shardCount }),
+            onDone: { target: 'connectingShards', actions: { type: 'spawnShards', params: { loaded: true } } },
+            onError: { target: 'connectingShards', actions: { type: 'spawnShards', params: { loaded: false } } },
           },
         },
         connectingShards: {

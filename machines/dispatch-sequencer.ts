@@ -69,6 +69,20 @@ export class DispatchSequencer {
     if (seq !== null) this.#seq = seq;
   }
 
+  /**
+   * A session stored by an earlier process (src/sessions/): its `s` and the ids it delivered last,
+   * so the RESUME replay of what that process already delivered is dropped like any replay.
+   */
+  restore(seq: number, recentIds: readonly string[]): void {
+    this.#seq = seq;
+    for (const id of recentIds) this.#recentIds.add(id);
+  }
+
+  /** The newest delivered event ids, oldest first, for a session store. */
+  recentIds(limit: number): string[] {
+    return this.#recentIds.newest(limit);
+  }
+
   /** The session is gone (identify afresh): there is no `s` to resume from. */
   forget(): void {
     this.#seq = null;

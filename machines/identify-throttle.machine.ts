@@ -65,6 +65,7 @@ export const identifyThrottleMachine = setup({
         if (remaining <= 0) {
           enqueue.sendTo(waiting.replyTo, {
             type: 'IDENTIFY.DENIED',
+            shardId: waiting.shardId,
             reason:
               `session_start_limit exhausted: 0 of ${context.total} session starts left; ` +
               `the platform resets the budget in about ${Math.ceil(context.resetAfterMs / 60_000)} min`,
@@ -78,7 +79,7 @@ export const identifyThrottleMachine = setup({
         busy.add(bucket);
         remaining -= 1;
         granted += 1;
-        enqueue.sendTo(waiting.replyTo, { type: 'IDENTIFY.GRANTED' });
+        enqueue.sendTo(waiting.replyTo, { type: 'IDENTIFY.GRANTED', shardId: waiting.shardId });
         enqueue.raise({ type: 'BUCKET.FREE', bucket }, { delay: 'IDENTIFY_WINDOW', id: freeTimerId(bucket) });
       }
       enqueue.assign({ busyBuckets: [...busy], queue: stillWaiting, remaining, granted });

@@ -32,6 +32,14 @@ export class RecentIds {
     }
   }
 
+  /** The newest `limit` ids, oldest first (what a session store keeps with the sequence). */
+  newest(limit: number): string[] {
+    const current = [...this.#current];
+    if (current.length >= limit) return current.slice(current.length - limit);
+    const previous = [...this.#previous];
+    return [...previous.slice(Math.max(0, previous.length - (limit - current.length))), ...current];
+  }
+
   /** How many ids are remembered (between `capacity` and 2 × `capacity` once that many were added). */
   get size(): number {
     return this.#current.size + this.#previous.size;

@@ -63,6 +63,8 @@ export interface ShardInput {
   gatewayUrl: string;
   /** Identify afresh after this long, even if resumes keep succeeding. */
   maxSessionAgeMs?: number | null;
+  /** A session an earlier process stored (src/sessions/): the shard RESUMEs it instead of identifying. */
+  storedSession?: { sessionId: string; seq: number; recentIds: readonly string[] } | null;
 }
 
 export interface ShardContext {
@@ -107,7 +109,8 @@ export interface ShardContext {
 
 export type ShardEvent =
   | SocketEvent
-  | { type: 'STOP' }
+  /** `keepSession`: close with a resumable code, so another process can RESUME the session. */
+  | { type: 'STOP'; keepSession?: boolean }
   | { type: 'IDENTIFY.GRANTED' }
   | { type: 'IDENTIFY.DENIED'; reason: string }
   | { type: 'SESSION.STARTED' }
@@ -208,6 +211,12 @@ function describeCause(cause: DisconnectCause): string {
 
 export { describeCause };
 
+function sequencerFor(stored: ShardInput['storedSession']): DispatchSequencer {
+  const sequencer = new DispatchSequencer();
+  if (stored) sequencer.restore(stored.seq, stored.recentIds);
+  return sequencer;
+}
+
 export const shardMachine = setup({
   types: {
     context: {} as ShardContext,
@@ -259,7 +268,7 @@ export const shardMachine = setup({
       frame: { op: OpCode.Heartbeat, d: context.dispatches.seq },
     })),
     closeSocket: sendTo('socket', ({ event }): SocketCommand =>
-      event.type === 'STOP'
+      event.type === 'STOP' && !event.keepSession
         ? { type: 'CLOSE', code: 1000, reason: 'stopped' }
         : { type: 'CLOSE', code: resumableCloseCode, reason: 'reconnecting' },
     ),
@@ -431,7 +440,7 @@ export const shardMachine = setup({
     intents: input.intents,
     gatewayUrl: input.gatewayUrl,
     token: null,
-    sessionId: null,
+    sessionId: input.storedSession?.sessionId ?? null,
     user: null,
     heartbeatIntervalMs: 45_000,
     heartbeatLatencyMs: null,
@@ -447,7 +456,7 @@ export const shardMachine = setup({
     lastCause: null,
     plan: null,
     error: null,
-    dispatches: new DispatchSequencer(),
+    dispatches: sequencerFor(input.storedSession),
     maxSessionAgeMs: input.maxSessionAgeMs ?? null,
   }),
   states: {

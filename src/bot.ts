@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import { BehaviorSubject, distinctUntilChanged, filter, Observable, Subject } from './events/rx.js';
 import { createActor, type AnyActorRef, type InspectionEvent, type Observer, type SnapshotFrom } from 'xstate';
+import { shardActorId } from '../machines/bot.machine.js';
+import { ScaleOut } from './scaling/scale-out.js';
 import type { BotActorRef, BotEmitted } from '../machines/bot.machine.js';
 import type { GatewayDiscoveryEmitted } from '../machines/gateway.machine.js';
 import { describeCause, type ShardActorRef, type ShardEmitted } from '../machines/shard.machine.js';
@@ -83,7 +85,7 @@ export interface Bot {
    * ```
    */
   start(options?: StartOptions): Promise<void>;
-  /** Closes every socket with 1000, cancels every timer, completes the streams. */
+  /** Closes every socket with 1000 (4000 with a session store, after storing the sessions), cancels every timer, completes the streams. */
   stop(): Promise<void>;
   /** A valid access token (for REST calls), refreshed by the token machine. */
   getAccessToken(options?: { forceRefresh?: boolean }): Promise<Secret>;
@@ -155,6 +157,8 @@ class BotRuntime implements Bot {
   #webhookStatus: BotState['status'] = 'idle';
   #startPromise: Promise<void> | null = null;
   #stopPromise: Promise<void> | null = null;
+  /** Session store, identify coordination, shard leases (docs/scaling.md). */
+  readonly #scaleOut: ScaleOut;
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
@@ -190,12 +194,19 @@ class BotRuntime implements Bot {
       webhookTransports.set(this, this.#webhook);
     }
 
+    this.#scaleOut = new ScaleOut(options, {
+      logger: this.#logger,
+      bot: () => this.actor,
+      report: (error, message, log) => this.#report(error, message, log),
+      publishState: () => this.#publishState(),
+    });
     const logic = createBotLogic({
       appId: options.appId,
       secret: options.secret,
       tokenUrl: options.tokenUrl,
       apiBase: options.apiBase,
       timing: options.timing,
+      ...this.#scaleOut.runtime,
     });
     this.actor = createActor(logic, {
       systemId: SystemId.bot,
@@ -204,6 +215,7 @@ class BotRuntime implements Bot {
         shards: options.shards,
         gatewayUrl: options.gatewayUrl,
         maxSessionAgeMs: options.maxSessionAgeMs,
+        ...this.#scaleOut.botInput,
       },
       // Inspection allocates an event per microstep; only pay for it when someone looks.
       ...(options.inspect || this.#logger.isLevelEnabled('debug') ? { inspect: (event: InspectionEvent) => this.#inspect(event) } : {}),
@@ -213,7 +225,11 @@ class BotRuntime implements Bot {
     this.actor.subscribe({
       next: (snapshot) => this.#onBotSnapshot(snapshot),
       error: (error) => this.#report(asBotError(error), 'bot machine error'),
-      complete: () => this.#complete(),
+      complete: () => {
+        // A bot that failed also stores its sessions and gives its leases back.
+        void this.#scaleOut.stop();
+        this.#complete();
+      },
     });
   }
 
@@ -308,6 +324,7 @@ class BotRuntime implements Bot {
         subscription.unsubscribe();
         fatalDuringStart.unsubscribe();
       };
+      this.#scaleOut.start();
       this.actor.start();
       this.actor.send({ type: 'START' });
       if (settle(this.actor.getSnapshot())) cleanup();
@@ -342,8 +359,11 @@ class BotRuntime implements Bot {
       const finish = () => {
         subscription.unsubscribe();
         this.actor.stop();
-        this.#complete();
-        resolve();
+        // The sockets are closed: the last flush writes the last seq delivered.
+        void this.#scaleOut.stop().then(() => {
+          this.#complete();
+          resolve();
+        });
       };
       this.actor.send({ type: 'STOP' });
       if (this.actor.getSnapshot().status !== 'active') finish();
@@ -367,7 +387,9 @@ class BotRuntime implements Bot {
       if (id.startsWith('shard-')) this.#attachShard(child as ShardActorRef);
       else if (id === SystemId.token) this.#attachToken(child as TokenActorRef);
       else if (id === 'gatewayDiscovery') this.#attachDiscovery(child as AnyActorRef);
+      else if (id === SystemId.identifyThrottle) this.#scaleOut.identifyThrottleStarted(child as AnyActorRef, this.#logger.child({ machine: 'identifyCoordination' }));
     }
+    this.#scaleOut.botChanged(snapshot);
     // A shard's own notification can reach the bot before the shard's observers hear of it, so
     // every bot step re-reads the shards.
     this.#rereadShards();
@@ -397,6 +419,7 @@ class BotRuntime implements Bot {
   #attachShard(shard: ShardActorRef): void {
     const shardId = shard.getSnapshot().context.shardId;
     this.#shards.set(shardId, shard);
+    this.#scaleOut.shardStarted(shard);
     const log = this.#logger.child({ shard: shardId });
     this.#shardLoggers.set(shardId, log);
     // The hot path: the shard's sequencer calls this for every dispatch, in order, once each.
@@ -431,9 +454,11 @@ class BotRuntime implements Bot {
     switch (emitted.type) {
       case 'shard.ready':
         log.info({ sessionId: emitted.sessionId, user: emitted.user.username }, 'READY');
+        this.#scaleOut.sessionStarted();
         return;
       case 'shard.resumed':
         log.info({ sessionId: emitted.sessionId }, 'RESUMED');
+        this.#scaleOut.sessionStarted();
         return;
       case 'shard.disconnected': {
         const fatal = emitted.plan.step === 'fatal' || emitted.plan.step === 'fatal-bot';
@@ -471,7 +496,22 @@ class BotRuntime implements Bot {
     discovery.on('*', (emitted: GatewayDiscoveryEmitted) => this.#report(emitted.error, 'gateway discovery error', log));
   }
 
+  /** Lease mode: a shard given back has stopped; it may come back later under the same actor id. */
+  #onShardReleased(shardId: number): void {
+    this.#attached.delete(shardActorId(shardId));
+    this.#shards.delete(shardId);
+    this.#shardStates.delete(shardId);
+    this.#shardLoggers.get(shardId)?.info('shard handed over');
+    this.#shardLoggers.delete(shardId);
+    this.#scaleOut.shardReleased(shardId);
+    this.#publishState();
+  }
+
   #onBotEmitted(event: BotEmitted): void {
+    if (event.type === 'bot.shardReleased') {
+      this.#onShardReleased(event.shardId);
+      return;
+    }
     if (event.type === 'bot.gateway') {
       this.#logger.info(
         { url: event.gateway.url, source: event.gateway.source, shards: event.shardIds, shardCount: event.shardCount, sessionStartLimit: event.gateway.sessionStartLimit },
@@ -547,6 +587,7 @@ class BotRuntime implements Bot {
       status,
       token: tokenStatusOf(token?.getSnapshot()),
       shards: [...this.#shardStates.values()].sort((a, b) => a.id - b.id),
+      ...(this.#scaleOut.coordination ? { coordination: this.#scaleOut.coordination } : {}),
     });
   }
 
@@ -581,7 +622,7 @@ function shardChanged(before: SnapshotFrom<ShardActorRef>, after: SnapshotFrom<S
 
 /** What makes two states worth a new emission: everything but the seq, which moves with every event. */
 function stateKey(state: BotState): string {
-  return JSON.stringify([state.status, state.token, state.shards.map((s) => ({ ...s, seq: null }))]);
+  return JSON.stringify([state.status, state.token, state.coordination ?? null, state.shards.map((s) => ({ ...s, seq: null }))]);
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

@@ -6,6 +6,9 @@ import { identifyThrottleMachine } from '../machines/identify-throttle.machine.j
 import { shardMachine } from '../machines/shard.machine.js';
 import { tokenMachine } from '../machines/token.machine.js';
 import { webhookMachine } from '../machines/webhook.machine.js';
+import { identifyCoordinationMachine } from '../machines/identify-coordination.machine.js';
+import { sessionFlushMachine } from '../machines/session-flush.machine.js';
+import { shardLeaseMachine } from '../machines/shard-lease.machine.js';
 
 type DirectedGraph = ReturnType<typeof toDirectedGraph>;
 export type Edge = DirectedGraph['edges'][number];
@@ -182,6 +185,21 @@ export const documentedMachines: ReadonlyArray<{ machine: AnyStateMachine; file:
     machine: webhookMachine,
     file: 'machines/webhook.machine.ts',
     description: 'The webhook (HTTP callback) transport: listening, op 13 validation, serving verified dispatches once each, rejections; stopped.',
+  },
+  {
+    machine: sessionFlushMachine,
+    file: 'machines/session-flush.machine.ts',
+    description: 'When sessions are written to the session store: every FLUSH_INTERVAL, at once on a new session, a last time on stop.',
+  },
+  {
+    machine: identifyCoordinationMachine,
+    file: 'machines/identify-coordination.machine.ts',
+    description: 'IDENTIFY across processes: each grant of the local throttle confirmed by the shared coordinator (bucket window, session budget).',
+  },
+  {
+    machine: shardLeaseMachine,
+    file: 'machines/shard-lease.machine.ts',
+    description: 'Shard lease rounds every RENEW_INTERVAL; on stop, the leases given back.',
   },
 ];
 

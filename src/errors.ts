@@ -17,7 +17,11 @@ export type QQBotErrorCode =
   | 'REPLY_RULE'
   | 'STOPPED'
   | 'WEBHOOK'
-  | 'MESSAGE';
+  | 'MESSAGE'
+  /** The session store failed to read or write (src/sessions/); the shards carry on. */
+  | 'SESSION_STORE'
+  /** Cross-process coordination (Redis) is unavailable: claims and identifies wait for it. */
+  | 'COORDINATION';
 
 export class QQBotError extends Error {
   readonly code: QQBotErrorCode;

@@ -4,6 +4,8 @@ import type { ShardSelection } from '../machines/bot.machine.js';
 import { QQConfigError } from './errors.js';
 import { intentNames, intentTable, isIntentName, knownIntentBits, privateIntentBits, type IntentName } from './protocol/intents.js';
 import type { Timing } from './runtime.js';
+import type { SessionStore } from './sessions/store.js';
+import type { IdentifyCoordinator, ShardLeases } from './coordination.js';
 import { Secret } from './secret.js';
 
 /** Production and sandbox hosts (reference §1.1, §2.1). */
@@ -59,6 +61,26 @@ export interface BotOptions {
   webhook?: WebhookOptions;
   /** Set for private-domain (私域) bots so private-only intents are accepted without a warning. */
   privateBot?: boolean;
+  /**
+   * Where gateway sessions are kept between processes, so a restarted bot RESUMEs instead of
+   * identifying (docs/scaling.md): `createFileSessionStore(path)`, `createRedisSessionStore(redis)`
+   * from `qq-bot-machine/redis`, or your own. With a store, `stop()` leaves the sessions resumable.
+   * Default: in memory, for this bot only.
+   */
+  sessions?: SessionStore;
+  /**
+   * Shares IDENTIFY pacing (one per `max_concurrency` bucket per 5 s) and the `session_start_limit`
+   * budget with the bot's other processes: `createRedisIdentifyCoordinator(redis)` from
+   * `qq-bot-machine/redis` (docs/scaling.md). Default: this process paces alone.
+   */
+  identifyCoordinator?: IdentifyCoordinator;
+  /**
+   * Run the shards this process holds a lease for, out of `shards` (failover: a dead process's shards
+   * move to the others within the lease time and RESUME from `sessions`, which must be shared):
+   * `createRedisShardLeases(redis)` from `qq-bot-machine/redis` (docs/scaling.md). `start()` resolves
+   * once the process has joined; shards then come and go. Default: run every shard of `shards`.
+   */
+  shardLeases?: ShardLeases;
 }
 
 export interface WebhookOptions {
@@ -86,6 +108,9 @@ export interface ResolvedOptions {
   clock: Clock | undefined;
   transport: 'websocket' | 'webhook';
   webhook: WebhookOptions | undefined;
+  sessions: SessionStore | undefined;
+  identifyCoordinator: IdentifyCoordinator | undefined;
+  shardLeases: ShardLeases | undefined;
   /** Warnings to log once the logger exists (e.g. private-only intents). */
   warnings: string[];
 }
@@ -146,6 +171,9 @@ export function resolveOptions(options: BotOptions): ResolvedOptions {
     clock: resolveClock(options.clock),
     transport: resolveTransport(options.transport),
     webhook: resolveWebhook(options.webhook),
+    sessions: resolveSessions(options.sessions),
+    identifyCoordinator: resolveIdentifyCoordinator(options.identifyCoordinator),
+    shardLeases: resolveShardLeases(options.shardLeases, options.sessions),
     warnings,
   };
 }
@@ -169,6 +197,36 @@ function resolveWebhook(webhook: unknown): WebhookOptions | undefined {
     if (value !== undefined && (typeof value !== 'number' || !(value > 0))) throw new QQConfigError(`webhook.${name}`, 'expected a positive number');
   }
   return webhook as WebhookOptions;
+}
+
+function resolveSessions(sessions: unknown): SessionStore | undefined {
+  if (sessions === undefined) return undefined;
+  const store = sessions as Partial<Record<keyof SessionStore, unknown>> | null;
+  if (typeof store !== 'object' || store === null || typeof store.get !== 'function' || typeof store.set !== 'function' || typeof store.delete !== 'function') {
+    throw new QQConfigError('sessions', 'expected a session store with get(shard), set(session) and delete(shard) (e.g. createFileSessionStore(path))');
+  }
+  return sessions as SessionStore;
+}
+
+function resolveIdentifyCoordinator(coordinator: unknown): IdentifyCoordinator | undefined {
+  if (coordinator === undefined) return undefined;
+  const candidate = coordinator as Partial<Record<keyof IdentifyCoordinator, unknown>> | null;
+  if (typeof candidate !== 'object' || candidate === null || typeof candidate.acquire !== 'function' || typeof candidate.identifySent !== 'function') {
+    throw new QQConfigError('identifyCoordinator', 'expected an identify coordinator with acquire() and identifySent() (e.g. createRedisIdentifyCoordinator(redis))');
+  }
+  return coordinator as IdentifyCoordinator;
+}
+
+function resolveShardLeases(leases: unknown, sessions: unknown): ShardLeases | undefined {
+  if (leases === undefined) return undefined;
+  const candidate = leases as Partial<Record<keyof ShardLeases, unknown>> | null;
+  if (typeof candidate !== 'object' || candidate === null || typeof candidate.round !== 'function' || typeof candidate.release !== 'function' || typeof candidate.leave !== 'function' || !(Number(candidate.renewIntervalMs) > 0)) {
+    throw new QQConfigError('shardLeases', 'expected shard leases with round(), release(), leave() and renewIntervalMs (e.g. createRedisShardLeases(redis))');
+  }
+  if (sessions === undefined) {
+    throw new QQConfigError('shardLeases', 'needs a shared session store (sessions: createRedisSessionStore(redis)), or a shard that moves to another process cannot RESUME there');
+  }
+  return leases as ShardLeases;
 }
 
 function resolveClock(clock: unknown): Clock | undefined {

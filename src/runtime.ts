@@ -1,6 +1,9 @@
-import { botMachine } from '../machines/bot.machine.js';
+import { fromPromise } from 'xstate';
+import { botMachine, type LoadedSession, type LoadSessionsInput } from '../machines/bot.machine.js';
 import { gatewayDiscoveryMachine } from '../machines/gateway.machine.js';
+import { identifyCoordinationMachine, type IdentifyVerdict, type SlotRequest } from '../machines/identify-coordination.machine.js';
 import { identifyThrottleMachine } from '../machines/identify-throttle.machine.js';
+import type { IdentifyCoordinator } from './coordination.js';
 import { shardMachine } from '../machines/shard.machine.js';
 import { acquireTokenLogic, tokenMachine } from '../machines/token.machine.js';
 import { gatewayBotActor, gatewayUrlActor } from './io/gateway-endpoint.js';
@@ -30,7 +33,9 @@ export interface Timing {
       number
     >
   >;
-  identify?: Partial<Record<'IDENTIFY_WINDOW' | 'SESSION_LIMIT_RESET', number>>;
+  identify?: Partial<Record<'IDENTIFY_WINDOW' | 'SESSION_LIMIT_RESET' | 'COORDINATOR_RETRY', number>>;
+  /** How often seq is written to the session store (machines/session-flush.machine.ts). */
+  sessions?: Partial<Record<'FLUSH_INTERVAL', number>>;
   bot?: Partial<Record<'STOP_TIMEOUT', number>>;
   /** HTTP timeouts. */
   http?: { tokenMs?: number; gatewayMs?: number; restMs?: number };
@@ -46,6 +51,10 @@ export interface RuntimeEndpoints {
 export interface RuntimeOptions extends RuntimeEndpoints {
   timing?: Timing;
   socket?: GatewaySocketOptions;
+  /** Shares IDENTIFY pacing and the session budget with the bot's other processes. */
+  identifyCoordinator?: IdentifyCoordinator;
+  /** Reads the session store for the shards about to start (src/sessions/keeper.ts). */
+  loadSessions?: (input: LoadSessionsInput) => Promise<Record<number, LoadedSession>>;
 }
 
 /** The token machine with the real token endpoint (also used alone by the webhook transport). */
@@ -71,11 +80,12 @@ export function createBotLogic(options: RuntimeOptions) {
   return botMachine.provide({
     actors: {
       token: createTokenLogic(options),
+      ...(options.loadSessions ? { loadSessions: fromPromise(({ input }: { input: LoadSessionsInput }) => options.loadSessions!(input)) } : {}),
       gatewayDiscovery: gatewayDiscoveryMachine.provide({
         actors: { acquireToken: acquireTokenLogic, fetchGatewayBot: gatewayBotActor(endpoint), fetchGatewayUrl: gatewayUrlActor(endpoint) },
         delays: { ...timing.gateway },
       }),
-      identifyThrottle: identifyThrottleMachine.provide({ delays: { ...timing.identify } }),
+      identifyThrottle: identifyThrottleLogic(options),
       shard: shardMachine.provide({
         actors: { acquireToken: acquireTokenLogic, socket: gatewaySocketActor(options.socket) },
         delays: { ...timing.shard },
@@ -83,4 +93,27 @@ export function createBotLogic(options: RuntimeOptions) {
     },
     delays: { ...timing.bot },
   });
+}
+
+/**
+ * The local identify throttle, or, with a coordinator, the throttle inside the cross-process
+ * confirmation (machines/identify-coordination.machine.ts) under the same system id: shards ask
+ * either one the same way.
+ */
+function identifyThrottleLogic(options: RuntimeOptions): typeof identifyThrottleMachine {
+  const { COORDINATOR_RETRY, ...throttleDelays } = options.timing?.identify ?? {};
+  const local = identifyThrottleMachine.provide({ delays: throttleDelays });
+  const coordinator = options.identifyCoordinator;
+  if (!coordinator) return local;
+  const coordinated = identifyCoordinationMachine.provide({
+    actors: {
+      localThrottle: local,
+      acquireSlot: fromPromise<IdentifyVerdict, SlotRequest>(({ input }) => coordinator.acquire(input)),
+      // Best effort: the bucket key also expires a window after the grant.
+      identifySent: fromPromise<void, SlotRequest>(({ input }) => coordinator.identifySent(input).catch(() => undefined)),
+    },
+    delays: COORDINATOR_RETRY === undefined ? {} : { COORDINATOR_RETRY },
+  });
+  // Same input and the same protocol with the shards (IDENTIFY.REQUEST / SENT → GRANTED / DENIED).
+  return coordinated as unknown as typeof identifyThrottleMachine;
 }

@@ -32,6 +32,8 @@ export interface BotState {
   /** The token machine: `live` while a valid token is held. */
   token: 'none' | 'live' | 'expired' | 'failed' | 'stopped';
   shards: ShardState[];
+  /** With an identify coordinator or shard leases (docs/scaling.md): whether it answers. */
+  coordination?: 'available' | 'unavailable';
 }
 
 export function botStatusOf(snapshot: SnapshotFrom<typeof botMachine>): BotStatus {

@@ -416,7 +416,7 @@ export class Emulator implements RouteEmulator {
 function validateOptions(options: EmulatorOptions): void {
   if (typeof options?.appId !== 'string' || options.appId === '') throw new TypeError('startEmulator: appId is required');
   if (typeof options.secret !== 'string' || options.secret === '') throw new TypeError('startEmulator: secret is required');
-  const positive = { heartbeatInterval: options.heartbeatInterval, tokenTtl: options.tokenTtl, shards: options.shards, replayBufferSize: options.replayBufferSize };
+  const positive = { heartbeatInterval: options.heartbeatInterval, tokenTtl: options.tokenTtl, shards: options.shards, replayBufferSize: options.replayBufferSize, resumeWindowMs: options.resumeWindowMs };
   for (const [name, value] of Object.entries(positive)) {
     if (value !== undefined && (!Number.isFinite(value) || value <= 0)) throw new RangeError(`startEmulator: ${name} must be a positive number, got ${value}`);
   }
@@ -444,7 +444,7 @@ export async function startEmulator(options: EmulatorOptions & { webhook?: Webho
   });
   const authorize = createAuthorizer({ tokens, appId: options.appId, acceptLegacyToken: options.acceptLegacyToken ?? false, stats });
   const limit = new SessionStartLimit(options.sessionStartLimit ?? {}, now);
-  const sessions = new SessionStore(options.replayBufferSize ?? 10_000);
+  const sessions = new SessionStore(options.replayBufferSize ?? 10_000, options.resumeWindowMs ?? Number.POSITIVE_INFINITY, now);
   const inbound = new InboundRegistry();
   const botUser = options.botUser ?? DEFAULT_BOT_USER;
   const shards = options.shards ?? 1;

@@ -23,11 +23,15 @@ export class SessionStartLimit {
   #remaining: number;
   #resetAt: number;
   readonly #recentStarts: number[] = [];
+  readonly #perBucket: boolean;
+  /** When each rate-limit bucket last started a session (only with `perBucket`). */
+  readonly #bucketStarts = new Map<number, number>();
 
   constructor(options: SessionStartLimitOptions, now: () => number) {
     this.#total = options.total ?? 1000;
     this.#remaining = options.remaining ?? this.#total;
     this.#maxConcurrency = options.maxConcurrency ?? 1;
+    this.#perBucket = options.perBucket ?? false;
     this.#now = now;
     this.#resetAt = now() + (options.resetAfter ?? DAY_MS);
   }
@@ -42,15 +46,19 @@ export class SessionStartLimit {
     };
   }
 
-  /** Takes one session start if the window and the budget allow it. */
-  tryStart(): StartVerdict {
+  /** Takes one session start for `shardId` if the window, its bucket and the budget allow it. */
+  tryStart(shardId = 0): StartVerdict {
     this.#rollOver();
     const now = this.#now();
     while (this.#recentStarts.length > 0 && (this.#recentStarts[0] ?? 0) <= now - IDENTIFY_WINDOW_MS) this.#recentStarts.shift();
     if (this.#recentStarts.length >= this.#maxConcurrency) return 'rate-limited';
+    const bucket = shardId % this.#maxConcurrency;
+    const bucketStartedAt = this.#bucketStarts.get(bucket);
+    if (this.#perBucket && bucketStartedAt !== undefined && bucketStartedAt > now - IDENTIFY_WINDOW_MS) return 'rate-limited';
     if (this.#remaining <= 0) return 'exhausted';
     this.#remaining -= 1;
     this.#recentStarts.push(now);
+    if (this.#perBucket) this.#bucketStarts.set(bucket, now);
     return 'ok';
   }
 

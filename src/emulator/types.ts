@@ -12,6 +12,12 @@ export interface SessionStartLimitOptions {
   resetAfter?: number;
   /** IDENTIFYs allowed per 5 s window. Default 1. */
   maxConcurrency?: number;
+  /**
+   * Also enforce the rate-limit buckets (`shard_id % max_concurrency`, one IDENTIFY per bucket per
+   * 5 s window) with 4008, as Discord documents for the same field. Default false: only the count
+   * per window (the QQ docs say no more).
+   */
+  perBucket?: boolean;
 }
 
 export interface EmulatorOptions {
@@ -36,6 +42,11 @@ export interface EmulatorOptions {
   now?: () => number;
   /** Dispatches kept per session for resume replay. Default 10000. */
   replayBufferSize?: number;
+  /**
+   * How long a session stays resumable after its socket is gone, ms. After that a RESUME gets 4006
+   * and events for the shard are not delivered (until a new IDENTIFY). Default: no limit.
+   */
+  resumeWindowMs?: number;
   /** The bot user READY announces. Default `{ id: '6158788878435714165', username: 'emulator-bot' }`. */
   botUser?: { id: string; username: string };
   /** REST endpoint options (active messages, file_info ttl, bot avatar). */
@@ -108,9 +119,11 @@ export interface SessionRecord {
   buffer: BufferedDispatch[];
   /** The connection currently attached, if any. */
   connectionId?: number;
-  /** False after `sendInvalidSession(false)` or a re-identify on the shard replaced it. */
+  /** False after `sendInvalidSession(false)`, a re-identify on the shard, or the resume window passed. */
   resumable: boolean;
   createdAt: number;
+  /** When its last socket went away (absent while one is attached, or before the first). */
+  detachedAt?: number;
 }
 
 export interface EmulatorStats {

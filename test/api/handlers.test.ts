@@ -14,7 +14,7 @@ import { startBotOnEmulator, type BotFixture } from '../support/bot-fixture.js';
 const child = fileURLToPath(new URL('../fixtures/child-handler.mjs', import.meta.url));
 const built = fileURLToPath(new URL('../../dist/src/index.js', import.meta.url));
 
-function runChild(style: 'handle' | 'subscribe'): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runChild(style: 'handle' | 'subscribe' | 'detached'): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const proc = spawn(process.execPath, [child, style], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

@@ -20,6 +20,8 @@ type Shard = 'up' | 'failed' | 'stopped' | 'mute';
 
 interface Ctx {
   shards: Shard[];
+  /** Lease mode: whether shard 1 has been claimed (SHARD.ADD) and not handed over yet. */
+  leasedShard?: 'none' | 'up';
   /** A bot-wide failure was recorded (`context.error`). */
   error: boolean;
 }
@@ -68,8 +70,11 @@ export const botModel = setup({
       on: {
         'start (1 shard)': { target: 'running', actions: assign({ shards: ['up'] as Shard[] }) },
         'start (2 shards)': { target: 'running', actions: assign({ shards: ['up', 'up'] as Shard[] }) },
+        // the store's failure costs the stored sessions, not the start: the shard identifies
+        'start (1 shard, session store down)': { target: 'running', actions: assign({ shards: ['up'] as Shard[] }) },
         'start (2 shards, session budget 1)': 'failed',
         'start (credentials rejected)': 'failed',
+        'start (lease mode: no shard until one is claimed)': { target: 'leased', actions: assign({ leasedShard: 'none' as const }) },
         'stop before start': 'stopped',
       },
     },
@@ -80,6 +85,13 @@ export const botModel = setup({
         'operator stops shard 0': { guard: 'shard0Up', actions: setShard(0, 'stopped') },
         'shard 0 will not report STOPPED': { guard: 'shard0Up', actions: setShard(0, 'mute') },
         stop: [{ guard: 'anyMute', target: 'stopping' }, { target: 'stopped' }],
+      },
+    },
+    leased: {
+      on: {
+        'claim shard 1 (SHARD.ADD)': { guard: ({ context }) => context.leasedShard === 'none', actions: assign({ leasedShard: 'up' as const }) },
+        'hand shard 1 over (SHARD.REMOVE)': { guard: ({ context }) => context.leasedShard === 'up', actions: assign({ leasedShard: 'none' as const }) },
+        stop: 'stopped',
       },
     },
     stopping: {
@@ -100,12 +112,13 @@ const w = (s: Session): BotWorld => {
 };
 
 export function botSpec(recorder: TransitionRecorder): ModelSpec<BotWorld, Session> {
-  const start = (shards: number, options: { budget?: number; rejectCredentials?: boolean } = {}) => async (s: Session) => {
+  const start = (shards: number, options: { budget?: number; rejectCredentials?: boolean; storeDown?: boolean } = {}) => async (s: Session) => {
     s.shards = shards;
     s.world = await BotWorld.start(recorder, {
       shards,
       holdHandshake: false,
       muteableShards: true,
+      ...(options.storeDown ? { loadSessions: () => Promise.reject(new Error('session store unreachable')) } : {}),
       emulator: options.budget === undefined ? {} : { sessionStartLimit: { remaining: options.budget, maxConcurrency: 50 } },
     });
     if (options.rejectCredentials) s.world.emu.failTokenEndpoint(1, '5xx', { status: 401 });
@@ -127,8 +140,15 @@ export function botSpec(recorder: TransitionRecorder): ModelSpec<BotWorld, Sessi
     stimuli: {
       'start (1 shard)': start(1),
       'start (2 shards)': start(2),
+      'start (1 shard, session store down)': start(1, { storeDown: true }),
       'start (2 shards, session budget 1)': start(2, { budget: 1 }),
       'start (credentials rejected)': start(1, { rejectCredentials: true }),
+      'start (lease mode: no shard until one is claimed)': async (s) => {
+        s.world = await BotWorld.start(recorder, { shards: 2, holdHandshake: false, leased: true });
+        s.world.actor.send({ type: 'START' });
+      },
+      'claim shard 1 (SHARD.ADD)': (s) => w(s).actor.send({ type: 'SHARD.ADD', shardId: 1, storedSession: null }),
+      'hand shard 1 over (SHARD.REMOVE)': (s) => w(s).actor.send({ type: 'SHARD.REMOVE', shardId: 1 }),
       'stop before start': async (s) => {
         s.world = await BotWorld.start(recorder, { holdHandshake: false });
         s.world.actor.send({ type: 'STOP' });
@@ -170,6 +190,18 @@ export function botSpec(recorder: TransitionRecorder): ModelSpec<BotWorld, Sessi
         return;
       }
       expect(bot.value).toEqual({ active: 'running' });
+      if (state.matches('leased')) {
+        const up = ctx.leasedShard === 'up';
+        expect(bot.context.shardIds).toEqual(up ? [1] : []);
+        expect(bot.context.candidateShardIds).toEqual([0, 1]);
+        const shard1 = world.emu.connections.filter((c) => c.shardId === 1);
+        expect(shard1.filter((c) => !c.closed)).toHaveLength(up ? 1 : 0);
+        if (up) expect(world.shard(1).matches({ connection: { session: 'ready' } })).toBe(true);
+        // handed over: closed resumably, for the next owner to RESUME
+        else for (const c of shard1) expect(c.closed?.code).toBe(4000);
+        expect(world.emu.connections.filter((c) => c.shardId === 0)).toEqual([]);
+        return;
+      }
       expect(bot.context.shardIds).toEqual(ctx.shards.map((_, i) => i));
       ctx.shards.forEach((status, k) => {
         const shard = world.shard(k);

@@ -11,6 +11,9 @@ import { shardSpec } from './shard.model.js';
 import { throttleSpec } from './throttle.model.js';
 import { tokenSpec } from './token.model.js';
 import { webhookSpec } from './webhook.model.js';
+import { sessionFlushSpec } from './session-flush.model.js';
+import { shardLeaseSpec } from './shard-lease.model.js';
+import { identifyCoordinationSpec } from './identify-coordination.model.js';
 
 /**
  * Model-based tests of every lifecycle machine, and the transition-coverage gate.
@@ -35,6 +38,9 @@ describeModel(discoverySpec(recorder));
 describeModel(throttleSpec(recorder));
 describeModel(botSpec(recorder));
 describeModel(webhookSpec(recorder));
+describeModel(sessionFlushSpec(recorder));
+describeModel(shardLeaseSpec(recorder));
+describeModel(identifyCoordinationSpec(recorder));
 
 describe('transition coverage gate', () => {
   const rows = () => measure(gated, recorder.taken);

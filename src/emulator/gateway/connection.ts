@@ -150,7 +150,10 @@ export class GatewayConnection {
     this.#phase = 'closed';
     this.#pendingCompletion = undefined;
     this.record.closed = closed;
-    if (this.session?.connectionId === this.record.id) delete this.session.connectionId;
+    if (this.session?.connectionId === this.record.id) {
+      delete this.session.connectionId;
+      this.#ctx.sessions.detached(this.session);
+    }
     this.#ctx.log(`gateway: connection ${this.record.id} closed by ${closed.by} (${closed.code}${closed.reason ? ` ${closed.reason}` : ''})`);
     this.#ctx.observer.changed();
   }
@@ -233,7 +236,7 @@ export class GatewayConnection {
     const shard = d.shard === undefined ? [0, 1] : d.shard;
     if (!isShard(shard)) return this.closeWith(...Close.invalidShard);
     if (shard[1] < this.#ctx.configuredShards) return this.closeWith(...Close.shardingRequired);
-    const verdict = this.#ctx.limit.tryStart();
+    const verdict = this.#ctx.limit.tryStart(shard[0]);
     if (verdict === 'rate-limited') return this.closeWith(...Close.rateLimited);
     if (verdict === 'exhausted') return this.#refuseSession('session start limit exhausted');
     this.#phase = 'identifying';
@@ -289,6 +292,7 @@ export class GatewayConnection {
   #attach(session: SessionRecord): void {
     this.session = session;
     session.connectionId = this.record.id;
+    this.#ctx.sessions.attached(session);
     this.record.sessionId = session.sessionId;
     this.record.shardId = session.shard[0];
     this.#phase = 'ready';

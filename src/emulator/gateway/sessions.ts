@@ -12,9 +12,13 @@ export class SessionStore {
   /** The session that receives dispatches for each shard id: the latest one created. */
   readonly #currentByShard = new Map<number, SessionRecord>();
   readonly #bufferSize: number;
+  readonly #resumeWindowMs: number;
+  readonly #now: () => number;
 
-  constructor(bufferSize: number) {
+  constructor(bufferSize: number, resumeWindowMs = Number.POSITIVE_INFINITY, now: () => number = Date.now) {
     this.#bufferSize = bufferSize;
+    this.#resumeWindowMs = resumeWindowMs;
+    this.#now = now;
   }
 
   /**
@@ -31,17 +35,36 @@ export class SessionStore {
   }
 
   get(sessionId: string): SessionRecord | undefined {
-    return this.all.get(sessionId);
+    const session = this.all.get(sessionId);
+    if (session) this.#expireIfDetachedTooLong(session);
+    return session;
   }
 
   currentForShard(shardId: number): SessionRecord | undefined {
     const session = this.#currentByShard.get(shardId);
+    if (session) this.#expireIfDetachedTooLong(session);
     return session?.resumable ? session : undefined;
   }
 
   /** Current sessions, one per shard id. */
   current(): SessionRecord[] {
-    return [...this.#currentByShard.values()].filter((session) => session.resumable);
+    return [...this.#currentByShard.values()].filter((session) => (this.#expireIfDetachedTooLong(session), session.resumable));
+  }
+
+  /** Its socket went away: the resume window starts. */
+  detached(session: SessionRecord): void {
+    session.detachedAt = this.#now();
+  }
+
+  attached(session: SessionRecord): void {
+    delete session.detachedAt;
+  }
+
+  /** A session without a socket for longer than the resume window is gone, with what it buffered. */
+  #expireIfDetachedTooLong(session: SessionRecord): void {
+    if (session.resumable && session.detachedAt !== undefined && this.#now() - session.detachedAt > this.#resumeWindowMs) {
+      session.resumable = false;
+    }
   }
 
   /** Takes the next sequence number, builds the dispatch frame and keeps it for replay. */

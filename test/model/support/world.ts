@@ -142,6 +142,10 @@ export interface BotWorldOptions {
    * one that drops it for them and sends it, as the original does, for every other shard).
    */
   muteableShards?: boolean;
+  /** Shards come by SHARD.ADD / SHARD.REMOVE (lease mode) instead of all at start. */
+  leased?: boolean;
+  /** The session store's reader (createBotLogic's `loadSessions`); default: no store. */
+  loadSessions?: Parameters<typeof createBotLogic>[0]['loadSessions'];
 }
 
 /**
@@ -173,6 +177,7 @@ export class BotWorld extends World {
       tokenUrl: emu.tokenUrl,
       apiBase: emu.apiBase,
       timing: mergeTiming(modelTiming, options.timing),
+      ...(options.loadSessions ? { loadSessions: options.loadSessions } : {}),
       socket: {
         createWebSocket: (url) => {
           const target = this.#hangNext && this.#hang ? this.#hang.url : url;
@@ -187,6 +192,7 @@ export class BotWorld extends World {
       shards: 'auto',
       gatewayUrl: options.configureGatewayUrl ? emu.gatewayUrl : null,
       maxSessionAgeMs: options.maxSessionAgeMs ?? null,
+      ...(options.leased ? { leased: true, keepSessionsOnStop: true } : {}),
     };
     const catchActor = actorCatcher((ref) => {
       this.actors.set(ref.id, ref);

@@ -1,0 +1,171 @@
+import type { Logger } from 'pino';
+import { createActor, fromPromise, toPromise, type AnyActorRef, type SnapshotFrom } from 'xstate';
+import type { BotActorRef, BotInput } from '../../machines/bot.machine.js';
+import type { IdentifyCoordinationEmitted } from '../../machines/identify-coordination.machine.js';
+import { sessionFlushMachine, type SessionFlushActorRef } from '../../machines/session-flush.machine.js';
+import { shardLeaseMachine, type ShardLeaseActorRef } from '../../machines/shard-lease.machine.js';
+import type { ShardActorRef } from '../../machines/shard.machine.js';
+import type { QQBotError } from '../errors.js';
+import { LeaseKeeper } from '../leases/lease-keeper.js';
+import type { ResolvedOptions } from '../options.js';
+import type { RuntimeOptions } from '../runtime.js';
+import { SessionKeeper } from '../sessions/keeper.js';
+import { createMemorySessionStore } from '../sessions/store.js';
+import type { BotState } from '../state.js';
+
+interface ScaleOutParts {
+  logger: Logger;
+  /** The bot's root actor (created after this object). */
+  bot: () => BotActorRef;
+  report(error: QQBotError, message: string, log?: Logger): void;
+  publishState(): void;
+}
+
+/**
+ * What a bot needs beyond one process (docs/scaling.md), in one place so `src/bot.ts` only calls
+ * hooks: the session store and its flush timer, the identify coordinator's availability, and the
+ * shard leases with their timer. Every part is optional; without options it is a per-bot memory
+ * store that no one reads back.
+ */
+export class ScaleOut {
+  readonly #options: ResolvedOptions;
+  readonly #parts: ScaleOutParts;
+  readonly #sessions: SessionKeeper;
+  readonly #flush: SessionFlushActorRef;
+  #flushDone: Promise<void> | null = null;
+  readonly #leases: LeaseKeeper | null = null;
+  readonly #leaseActor: ShardLeaseActorRef | null = null;
+  #leaseDone: Promise<void> | null = null;
+  /** Coordinators that cannot be reached now: state$ says 'unavailable' while any. */
+  readonly #unavailable = new Set<'identify' | 'leases'>();
+
+  constructor(options: ResolvedOptions, parts: ScaleOutParts) {
+    this.#options = options;
+    this.#parts = parts;
+    const sessions = new SessionKeeper(options.sessions ?? createMemorySessionStore(), {
+      onError: (error) => parts.report(error, 'session store error'),
+    });
+    this.#sessions = sessions;
+    const clock = options.clock ? { clock: options.clock } : {};
+    this.#flush = createActor(sessionFlushMachine.provide({ actors: { save: fromPromise(() => sessions.save()) }, delays: { ...options.timing.sessions } }), clock);
+    if (options.shardLeases) {
+      const leases = new LeaseKeeper(options.shardLeases, {
+        bot: {
+          shards: () => {
+            const snapshot = parts.bot().getSnapshot();
+            if (!snapshot.matches('active') || !snapshot.context.gateway) return null;
+            return { candidates: snapshot.context.candidateShardIds, total: snapshot.context.shardCount };
+          },
+          add: (shardId, storedSession) => parts.bot().send({ type: 'SHARD.ADD', shardId, storedSession }),
+          remove: (shardId) => parts.bot().send({ type: 'SHARD.REMOVE', shardId }),
+        },
+        sessions,
+        onUnavailable: (error) => this.#setAvailability('leases', error),
+        onAvailable: () => this.#setAvailability('leases', null),
+      });
+      this.#leases = leases;
+      this.#leaseActor = createActor(
+        shardLeaseMachine.provide({
+          actors: { renew: fromPromise(() => leases.round()), leave: fromPromise(() => leases.leave()) },
+          delays: { RENEW_INTERVAL: options.shardLeases.renewIntervalMs },
+        }),
+        clock,
+      );
+    }
+  }
+
+  /** For createBotLogic(). */
+  get runtime(): Pick<RuntimeOptions, 'loadSessions' | 'identifyCoordinator'> {
+    const sessions = this.#sessions;
+    return {
+      loadSessions: ({ shardIds, shardCount }) => sessions.load(shardIds, shardCount),
+      ...(this.#options.identifyCoordinator ? { identifyCoordinator: this.#options.identifyCoordinator } : {}),
+    };
+  }
+
+  /** For the bot machine's input. */
+  get botInput(): Pick<BotInput, 'keepSessionsOnStop' | 'leased'> {
+    return { keepSessionsOnStop: this.#options.sessions !== undefined, leased: this.#options.shardLeases !== undefined };
+  }
+
+  /** For state$: present only with a coordinator or leases. */
+  get coordination(): BotState['coordination'] {
+    if (!this.#options.identifyCoordinator && !this.#options.shardLeases) return undefined;
+    return this.#unavailable.size > 0 ? 'unavailable' : 'available';
+  }
+
+  start(): void {
+    this.#flush.start();
+  }
+
+  /** Leases are taken once the gateway (the shard count) is known and the bot has joined. */
+  botChanged(snapshot: SnapshotFrom<BotActorRef>): void {
+    const actor = this.#leaseActor;
+    if (!actor || this.#leaseDone || !snapshot.matches({ active: 'running' })) return;
+    this.#leaseDone = toPromise(actor).then(
+      () => undefined,
+      () => undefined,
+    );
+    actor.start();
+  }
+
+  shardStarted(shard: ShardActorRef): void {
+    this.#sessions.track(shard);
+  }
+
+  /** READY or RESUMED: store the session now, not at the next interval (a crash right after loses nothing). */
+  sessionStarted(): void {
+    this.#flush.send({ type: 'FLUSH.NOW' });
+  }
+
+  identifyThrottleStarted(throttle: AnyActorRef, log: Logger): void {
+    if (!this.#options.identifyCoordinator) return;
+    throttle.on('*', (emitted: IdentifyCoordinationEmitted) => {
+      this.#setAvailability('identify', emitted.type === 'coordination.unavailable' ? emitted.error : null, log);
+    });
+  }
+
+  /** A shard given back (lease surplus or lost) has stopped: store, then release its lease. */
+  shardReleased(shardId: number): void {
+    void this.#leases?.shardReleased(shardId);
+  }
+
+  /**
+   * After the shards closed their sockets: the last flush (the last seq delivered), then the leases
+   * go back so the other processes take the shards over. Idempotent.
+   */
+  async stop(): Promise<void> {
+    await this.#stopFlush();
+    await this.#stopLeases();
+  }
+
+  #stopFlush(): Promise<void> {
+    if (this.#flushDone) return this.#flushDone;
+    if (this.#flush.getSnapshot().status !== 'active') return (this.#flushDone = Promise.resolve());
+    this.#flushDone = toPromise(this.#flush).then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#flush.send({ type: 'STOP' });
+    return this.#flushDone;
+  }
+
+  #stopLeases(): Promise<void> {
+    const actor = this.#leaseActor;
+    if (!actor || !this.#leaseDone) return Promise.resolve();
+    if (actor.getSnapshot().status === 'active') actor.send({ type: 'STOP' });
+    return this.#leaseDone;
+  }
+
+  #setAvailability(which: 'identify' | 'leases', error: QQBotError | null, log: Logger = this.#parts.logger): void {
+    const what = which === 'identify' ? 'identify coordination' : 'shard leases';
+    if (error) {
+      this.#unavailable.add(which);
+      this.#parts.report(error, `${what} unavailable`, log);
+    } else {
+      this.#unavailable.delete(which);
+      log.info(`${what} available again`);
+    }
+    this.#parts.publishState();
+  }
+}
