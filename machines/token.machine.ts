@@ -25,6 +25,12 @@ export interface TokenContext {
 export type TokenEvent =
   | { type: 'START' }
   | { type: 'FORCE_REFRESH' }
+  /**
+   * The platform refused a token of ours (close 4004). It does not say whether it revoked only that
+   * one: serve none until a fresh answer of the endpoint, so that no other shard or request uses a
+   * revoked token meanwhile (even a newer one than the token refused).
+   */
+  | { type: 'TOKEN.REJECTED' }
   | { type: 'STOP' }
   | { type: 'TOKEN.ISSUED' };
 
@@ -119,6 +125,14 @@ export const tokenMachine = setup({
     },
     active: {
       type: 'parallel',
+      on: {
+        // The old token is not served while the new one is fetched (a fetch in flight starts over:
+        // its answer may predate the refusal).
+        'TOKEN.REJECTED': {
+          target: ['.fetch.fetching', '.lifetime.rejected'],
+          actions: assign({ token: null }),
+        },
+      },
       states: {
         fetch: {
           initial: 'fetching',
@@ -211,6 +225,9 @@ export const tokenMachine = setup({
             expired: {
               on: { 'TOKEN.ISSUED': 'live' },
             },
+            rejected: {
+              on: { 'TOKEN.ISSUED': 'live' },
+            },
           },
         },
       },
@@ -280,7 +297,11 @@ export function waitForToken(tokenActor: TokenActorRef, input: AcquireTokenInput
     signal?.addEventListener('abort', onAbort);
     subscription = tokenActor.subscribe({ next: () => void check(), complete: () => void check(), error: () => void check() });
     if (settled) subscription.unsubscribe();
-    if (input.forceRefresh || tokenActor.getSnapshot().matches('idle')) {
+    // A refusal the token actor is already acting on (TOKEN.REJECTED) needs no second fetch: the
+    // one under way counts as the forced refresh.
+    const snapshot = tokenActor.getSnapshot();
+    const alreadyRefreshing = input.forceRefresh === true && snapshot.matches({ active: { lifetime: 'rejected' } });
+    if ((input.forceRefresh && !alreadyRefreshing) || snapshot.matches('idle')) {
       tokenActor.send({ type: input.forceRefresh ? 'FORCE_REFRESH' : 'START' });
     }
     check();
