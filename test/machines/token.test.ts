@@ -150,6 +150,25 @@ describe('token machine', () => {
     expect(h.fetches).toHaveLength(2);
   });
 
+  it('the forced refresh of the shard that got the 4004, after its backoff, is the fetch TOKEN.REJECTED made (one request, not two)', async () => {
+    const h = harness();
+    h.actor.send({ type: 'START' });
+    h.fetches[0]?.resolve(h.grant('A', 7200));
+    await h.flush();
+    h.actor.send({ type: 'TOKEN.REJECTED' });
+    h.fetches[1]?.resolve(h.grant('B', 7200));
+    await h.flush();
+    h.clock.increment(5_000); // the shard's backoff
+    expect((await waitForToken(h.actor, { forceRefresh: true })).reveal()).toBe('B');
+    expect(h.fetches).toHaveLength(2);
+    // a later forced refresh (a 401, another 4004) asks the endpoint again
+    const again = waitForToken(h.actor, { forceRefresh: true });
+    await h.flush();
+    expect(h.fetches).toHaveLength(3);
+    h.fetches[2]?.resolve(h.grant('C', 7200));
+    expect((await again).reveal()).toBe('C');
+  });
+
   it('backs off on transient failures and fails only on rejected credentials', async () => {
     const h = harness();
     h.actor.send({ type: 'START' });
