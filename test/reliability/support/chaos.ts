@@ -598,6 +598,9 @@ class ChaosRun {
       if (record.effect) faultsByKind[record.fault.kind]!.tookEffect += 1;
     }
     const effectLatency = this.effects.records.filter((r) => r.effect).map((r) => r.effect!.at - r.injectedAt);
+    const slowest = this.effects.records
+      .filter((r) => r.effect)
+      .reduce<FaultRecord | null>((best, r) => (best === null || r.effect!.at - r.injectedAt > best.effect!.at - best.injectedAt ? r : best), null);
     // Expired tokens: every use the emulator refused, with where and when.
     const injected4004 = new Set(this.effects.records.filter((r) => r.fault.kind === 'token-revoked-4004').map((r) => r.connection));
     const expiredTokenUses = [
@@ -621,6 +624,7 @@ class ChaosRun {
       faultsByKind,
       handshakeFaults: this.tapVariants,
       faultEffectLatencyMs: { p50: percentile(effectLatency, 50), max: maxOf(effectLatency) },
+      slowestEffect: slowest ? { fault: describeFault(slowest.fault), ms: slowest.effect!.at - slowest.injectedAt, seen: slowest.effect!.seen } : null,
       effectsWaitSimulatedMs: effectsWaitMs,
       received: this.seen.size,
       lost,

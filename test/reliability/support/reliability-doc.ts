@@ -99,11 +99,11 @@ export function renderFigures(report: ReliabilityReport): string {
       `no crash; ${n('fuzz-frames', 'protocolErrors')} \`QQProtocolError\`s; **${n('fuzz-frames', 'reconnects')} reconnects** for malformed frames, ` +
       `${n('fuzz-huge-frames', 'reconnectsForBreakages')} resumes for ${num((f('fuzz-huge-frames', 'breakages') as unknown[]).length)} broken WebSocket frames ` +
       `(${n('fuzz-huge-frames', 'identifiesForBreakages')} identifies); ${n('fuzz-http', 'runsEndingInRejectedCredentials')} runs with rejected credentials fail at once; ` +
-      `retries of a failed request ≥ ${seconds(f('fuzz-http', 'minRetryGapMs'))} apart |`,
+      `retries of a failed request ≥ ${n('fuzz-http', 'minRetryGapMs')} ms apart |`,
     `| 4 | Fatal codes, refused identifies, session budget, max_concurrency | ${num(fatalRows.length)} fatal codes × 1 simulated hour; ` +
       `${n('limits-max-concurrency', 'rounds')} rounds × ${n('limits-max-concurrency', 'shards')} shards re-identifying (${n('limits-max-concurrency', 'identifies')} identifies) | ` +
       `**${num(fatalRows.reduce((sum, row) => sum + row.newConnectionsInAnHour, 0))} reconnects** after a fatal code; ` +
-      `${n('limits-refused-identify', 'identifies')} refused IDENTIFYs then nothing; 4004 with fresh tokens: ${n('limits-4004-loop', 'refused')} tries then failed; ` +
+      `${n('limits-refused-identify', 'identifies')} refused IDENTIFYs then nothing; 4004 with fresh tokens every time: failed after ${num(Number(f('limits-4004-loop', 'refused')) + 1)} × 4004 (${n('limits-4004-loop', 'reconnectsAfterRefusals')} reconnects); ` +
       `budget ${n('limits-session-budget', 'budget')} → ${n('limits-session-budget', 'sessionsStarted')} sessions, ${n('limits-session-budget', 'refusedByPlatform')} refusals; ` +
       `**${n('limits-max-concurrency', 'closes4008')} × 4008**, at most ${n('limits-max-concurrency', 'mostIdentifiesOfOneBucketIn5s')} IDENTIFY of a bucket in 5 s |`,
     `| 5 | Leaks: a child process through reconnect cycles (op 7, drop, 4009, op 9 ×2, zombie, 4004) | ${n('leaks', 'cycles')} cycles ` +
@@ -129,7 +129,7 @@ export function renderFigures(report: ReliabilityReport): string {
         .map(([kind, count]) => `${kind} ${num(count)}`)
         .join(', ')}. ` +
       `${n('chaos', 'tokenRevocations')} token revocations. A fault took effect ${seconds(f('chaos', 'faultEffectLatencyMs.p50'))} after it was injected at the median, ` +
-      `${seconds(f('chaos', 'faultEffectLatencyMs.max'))} at most (a zombie is found by the heartbeat).`,
+      `${seconds(f('chaos', 'faultEffectLatencyMs.max'))} at most (${String(f('chaos', 'slowestEffect.fault'))}: ${String(f('chaos', 'slowestEffect.seen'))}).`,
     '',
     `Dropped by the platform, not lost by us: ${n('chaos', 'droppedByPlatform.noSession')} events dispatched while a shard had no session, ` +
       `${n('chaos', 'droppedByPlatform.killedSessionTail')} a killed session held but had not delivered. ` +
