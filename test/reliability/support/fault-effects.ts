@@ -205,7 +205,8 @@ export class FaultEffects {
     const seen: string[] = [];
     if (fault.kind === 'token-endpoint') {
       if (record.tokenFailuresLeft > 0) return `use of ${record.tokenFailuresLeft} of ${fault.tokenFailures!.count} token endpoint failures`;
-      record.effect = { at: this.now(), seen: `${fault.tokenFailures!.count} token requests failed` };
+      const t = fault.tokenFailures!;
+      record.effect = { at: this.now(), seen: `${t.count} token requests answered with ${t.kind}${t.kind === 'slow' ? ` (${t.delayMs} ms)` : ''}` };
       return null;
     }
     const expect = expectationFor(fault);
