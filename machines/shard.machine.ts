@@ -8,7 +8,9 @@ import { DispatchSequencer } from './dispatch-sequencer.js';
 import { failedAttemptsAfter, reconnectScheduleStep } from './reconnect-policy.js';
 import type { SocketCommand, SocketEvent, SocketInput } from './shard.events.js';
 import { SystemId } from './system-actors.js';
-import type { AcquireTokenInput } from './token.machine.js';
+import type { AcquireTokenInput, TokenEvent } from './token.machine.js';
+
+type TokenRejected = Extract<TokenEvent, { type: 'TOKEN.REJECTED' }>;
 
 /**
  * One gateway connection (a shard), as the protocol describes it (reference §4, §5, §7):
@@ -372,7 +374,7 @@ export const shardMachine = setup({
       shard: context.shardId,
       error: new QQTimeoutError(params.waitingFor, context.shardId),
     })),
-    planReconnect: enqueueActions(({ context, enqueue }) => {
+    planReconnect: enqueueActions(({ context, enqueue, system }) => {
       const cause = context.lastCause ?? ({ kind: 'reconnect-requested' } as DisconnectCause);
       const plan = planReconnect(context, cause);
       enqueue.assign({
@@ -383,6 +385,13 @@ export const shardMachine = setup({
         ...(plan.step === 'identify' ? { sessionId: null } : {}),
       });
       if (plan.step === 'identify') enqueue(() => context.dispatches.forget());
+      // The platform refused our token (4004): the token actor stops serving it now, not when this
+      // shard's backoff ends, so no other shard resumes or identifies with it meanwhile.
+      const tokenActor = system.get(SystemId.token);
+      if (plan.step === 'refresh-token' && tokenActor) {
+        const rejected: TokenRejected = { type: 'TOKEN.REJECTED' };
+        enqueue.sendTo(tokenActor, rejected);
+      }
       enqueue.emit({ type: 'shard.disconnected', shard: context.shardId, cause, plan });
     }),
     countReconnect: assign({ reconnects: ({ context }) => context.reconnects + 1 }),

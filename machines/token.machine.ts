@@ -19,12 +19,26 @@ export interface TokenContext {
   failures: number;
   /** Same-token answers in a row: the refresh came before the platform's 60-second window. */
   sameTokenAnswers: number;
+  /** TOKEN.REJECTED came and no fetch has answered since. */
+  rejectionUnanswered: boolean;
+  /**
+   * The token held was fetched because of a TOKEN.REJECTED, and no forced refresh has used it yet:
+   * the shard that got the 4004 asks for a forced refresh when its backoff ends, and that fetch
+   * already is the one it asks for.
+   */
+  answeredRejection: boolean;
   error: QQBotError | null;
 }
 
 export type TokenEvent =
   | { type: 'START' }
   | { type: 'FORCE_REFRESH' }
+  /**
+   * The platform refused a token of ours (close 4004). It does not say whether it revoked only that
+   * one: serve none until a fresh answer of the endpoint, so that no other shard or request uses a
+   * revoked token meanwhile (even a newer one than the token refused).
+   */
+  | { type: 'TOKEN.REJECTED' }
   | { type: 'STOP' }
   | { type: 'TOKEN.ISSUED' };
 
@@ -98,6 +112,7 @@ export const tokenMachine = setup({
   },
   guards: {
     credentialsRejected: ({ event }) => (event as { error?: unknown }).error instanceof QQAuthError,
+    answersRejection: ({ context }) => context.answeredRejection,
     isSameToken: ({ context, event }) => {
       const grant = (event as unknown as { output: TokenGrant }).output;
       return grant.accessToken.equals(context.token ?? undefined);
@@ -110,7 +125,16 @@ export const tokenMachine = setup({
   },
 }).createMachine({
   id: 'token',
-  context: { token: null, expiresInSeconds: 0, fetchCount: 0, failures: 0, sameTokenAnswers: 0, error: null },
+  context: {
+    token: null,
+    expiresInSeconds: 0,
+    fetchCount: 0,
+    failures: 0,
+    sameTokenAnswers: 0,
+    rejectionUnanswered: false,
+    answeredRejection: false,
+    error: null,
+  },
   initial: 'idle',
   on: { STOP: '.stopped' },
   states: {
@@ -119,6 +143,14 @@ export const tokenMachine = setup({
     },
     active: {
       type: 'parallel',
+      on: {
+        // The old token is not served while the new one is fetched (a fetch in flight starts over:
+        // its answer may predate the refusal).
+        'TOKEN.REJECTED': {
+          target: ['.fetch.fetching', '.lifetime.rejected'],
+          actions: assign({ token: null, rejectionUnanswered: true, answeredRejection: false }),
+        },
+      },
       states: {
         fetch: {
           initial: 'fetching',
@@ -137,6 +169,8 @@ export const tokenMachine = setup({
                         fetchCount: ({ context }) => context.fetchCount + 1,
                         failures: 0,
                         sameTokenAnswers: ({ context }) => context.sameTokenAnswers + 1,
+                        answeredRejection: ({ context }) => context.rejectionUnanswered,
+                        rejectionUnanswered: false,
                       }),
                       raise({ type: 'TOKEN.ISSUED' }),
                     ],
@@ -150,6 +184,8 @@ export const tokenMachine = setup({
                         fetchCount: ({ context }) => context.fetchCount + 1,
                         failures: 0,
                         sameTokenAnswers: 0,
+                        answeredRejection: ({ context }) => context.rejectionUnanswered,
+                        rejectionUnanswered: false,
                         error: null,
                       }),
                       raise({ type: 'TOKEN.ISSUED' }),
@@ -185,7 +221,13 @@ export const tokenMachine = setup({
             },
             scheduled: {
               after: { REFRESH: 'fetching' },
-              on: { FORCE_REFRESH: 'fetching' },
+              on: {
+                FORCE_REFRESH: [
+                  // The first forced refresh after a TOKEN.REJECTED's answer: that answer is it (no second request).
+                  { guard: 'answersRejection', actions: assign({ answeredRejection: false }) },
+                  { target: 'fetching' },
+                ],
+              },
             },
             backoff: {
               after: { RETRY_BACKOFF: 'fetching' },
@@ -211,11 +253,16 @@ export const tokenMachine = setup({
             expired: {
               on: { 'TOKEN.ISSUED': 'live' },
             },
+            rejected: {
+              on: { 'TOKEN.ISSUED': 'live' },
+            },
           },
         },
       },
     },
-    failed: { type: 'final' },
+    // Not final: the actor stays registered, so a shard asking for a token after the failure (at the
+    // end of its backoff, say) gets this failure's error, not "no token actor".
+    failed: {},
     stopped: { type: 'final' },
   },
 });
@@ -250,7 +297,10 @@ export const acquireTokenLogic = fromPromise<Secret, AcquireTokenInput>(({ input
 
 export function waitForToken(tokenActor: TokenActorRef, input: AcquireTokenInput, signal?: AbortSignal): Promise<Secret> {
   return new Promise<Secret>((resolve, reject) => {
-    const startCount = tokenActor.getSnapshot().context.fetchCount;
+    const initial = tokenActor.getSnapshot();
+    const startCount = initial.context.fetchCount;
+    // Read before the FORCE_REFRESH below uses it up.
+    const refreshedForRejection = input.forceRefresh === true && initial.context.answeredRejection && initial.matches({ active: { fetch: 'scheduled' } });
     let settled = false;
     const check = (): boolean => {
       const snapshot = tokenActor.getSnapshot();
@@ -260,7 +310,7 @@ export function waitForToken(tokenActor: TokenActorRef, input: AcquireTokenInput
       if (snapshot.matches('stopped') || snapshot.status === 'stopped') {
         return finish(() => reject(new QQBotError('STOPPED', 'Token actor stopped')));
       }
-      const fresh = !input.forceRefresh || snapshot.context.fetchCount > startCount;
+      const fresh = !input.forceRefresh || snapshot.context.fetchCount > startCount || refreshedForRejection;
       if (fresh && hasLiveToken(snapshot)) return finish(() => resolve(snapshot.context.token as Secret));
       return false;
     };
@@ -280,7 +330,11 @@ export function waitForToken(tokenActor: TokenActorRef, input: AcquireTokenInput
     signal?.addEventListener('abort', onAbort);
     subscription = tokenActor.subscribe({ next: () => void check(), complete: () => void check(), error: () => void check() });
     if (settled) subscription.unsubscribe();
-    if (input.forceRefresh || tokenActor.getSnapshot().matches('idle')) {
+    // A refusal the token actor is already acting on (TOKEN.REJECTED) needs no second fetch: the one
+    // under way, or the one that answered it, is the forced refresh.
+    const snapshot = tokenActor.getSnapshot();
+    const alreadyRefreshing = input.forceRefresh === true && snapshot.matches({ active: { lifetime: 'rejected' } });
+    if ((input.forceRefresh && !alreadyRefreshing) || snapshot.matches('idle')) {
       tokenActor.send({ type: input.forceRefresh ? 'FORCE_REFRESH' : 'START' });
     }
     check();

@@ -50,7 +50,8 @@ export function tokenStatusOf(snapshot: SnapshotFrom<typeof tokenMachine> | unde
   if (snapshot.matches('failed')) return 'failed';
   if (snapshot.matches('stopped') || snapshot.status === 'stopped') return 'stopped';
   if (snapshot.matches({ active: { lifetime: 'live' } })) return 'live';
-  if (snapshot.matches({ active: { lifetime: 'expired' } })) return 'expired';
+  // A token the platform refused (close 4004) is as unusable as an expired one until the next arrives.
+  if (snapshot.matches({ active: { lifetime: 'expired' } }) || snapshot.matches({ active: { lifetime: 'rejected' } })) return 'expired';
   return 'none';
 }
 

@@ -88,14 +88,85 @@ describe('token machine', () => {
     }
   });
 
-  it('stops serving a token at the end of its usable lifetime when no refresh succeeded', async () => {
+  it('serves a token for its lifetime less 10 %, at most 5 s (docs/lifecycle.md): literal values, not the function under test', () => {
+    // expires_in (s) → ms the token is served
+    const expected: Array<[number, number]> = [
+      [7200, 7_195_000],
+      [100, 95_000],
+      [50, 45_000],
+      [30, 27_000],
+      [3, 2_700],
+      [1, 900],
+      [0, 0],
+    ];
+    for (const [seconds, ms] of expected) expect(usableLifetimeMs(seconds), `${seconds} s`).toBe(ms);
+  });
+
+  it('stops serving a token at the end of its usable lifetime when no refresh succeeded: 100 s → 95 000 ms', async () => {
     const h = harness({ REFRESH: 999_999_999 });
     h.actor.send({ type: 'START' });
     h.fetches[0]?.resolve(h.grant('A', 100));
     await h.flush();
-    h.clock.increment(usableLifetimeMs(100));
+    h.clock.increment(94_999);
+    expect(h.actor.getSnapshot().matches({ active: { lifetime: 'live' } })).toBe(true);
+    expect((await waitForToken(h.actor, {})).reveal()).toBe('A');
+    h.clock.increment(1);
     expect(h.actor.getSnapshot().matches({ active: { lifetime: 'expired' } })).toBe(true);
     expect(h.actor.getSnapshot().context.token).toBeNull();
+  });
+
+  it('a 3-second token is served 2 700 ms', async () => {
+    const h = harness({ REFRESH: 999_999_999 });
+    h.actor.send({ type: 'START' });
+    h.fetches[0]?.resolve(h.grant('A', 3));
+    await h.flush();
+    h.clock.increment(2_699);
+    expect(h.actor.getSnapshot().context.token?.reveal()).toBe('A');
+    h.clock.increment(1);
+    expect(h.actor.getSnapshot().context.token).toBeNull();
+  });
+
+  it('a 4004 (TOKEN.REJECTED) stops serving the token at once, fetches, and a forced refresh then shares that fetch', async () => {
+    const h = harness();
+    h.actor.send({ type: 'START' });
+    h.fetches[0]?.resolve(h.grant('A', 7200));
+    await h.flush();
+    h.clock.increment(60_000);
+    h.actor.send({ type: 'TOKEN.REJECTED' });
+    expect(h.actor.getSnapshot().context.token).toBeNull();
+    expect(h.actor.getSnapshot().matches({ active: { lifetime: 'rejected' } })).toBe(true);
+    expect(h.fetches).toHaveLength(2);
+    // every caller waits; the shard that got the 4004 asks for a forced refresh: no second request
+    let served: string | null = null;
+    void waitForToken(h.actor, {}).then((t) => (served = t.reveal()));
+    const forced = waitForToken(h.actor, { forceRefresh: true });
+    await h.flush();
+    expect(served).toBeNull();
+    expect(h.fetches).toHaveLength(2);
+    h.fetches[1]?.resolve(h.grant('B', 7200));
+    expect((await forced).reveal()).toBe('B');
+    await h.flush();
+    expect(served).toBe('B');
+    expect(h.fetches).toHaveLength(2);
+  });
+
+  it('the forced refresh of the shard that got the 4004, after its backoff, is the fetch TOKEN.REJECTED made (one request, not two)', async () => {
+    const h = harness();
+    h.actor.send({ type: 'START' });
+    h.fetches[0]?.resolve(h.grant('A', 7200));
+    await h.flush();
+    h.actor.send({ type: 'TOKEN.REJECTED' });
+    h.fetches[1]?.resolve(h.grant('B', 7200));
+    await h.flush();
+    h.clock.increment(5_000); // the shard's backoff
+    expect((await waitForToken(h.actor, { forceRefresh: true })).reveal()).toBe('B');
+    expect(h.fetches).toHaveLength(2);
+    // a later forced refresh (a 401, another 4004) asks the endpoint again
+    const again = waitForToken(h.actor, { forceRefresh: true });
+    await h.flush();
+    expect(h.fetches).toHaveLength(3);
+    h.fetches[2]?.resolve(h.grant('C', 7200));
+    expect((await again).reveal()).toBe('C');
   });
 
   it('backs off on transient failures and fails only on rejected credentials', async () => {

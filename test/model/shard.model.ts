@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { assign, setup, type AnyMachineSnapshot } from 'xstate';
+import { assign, not, setup, type AnyMachineSnapshot } from 'xstate';
 import { maxResumeFailures } from '../../machines/shard.machine.js';
 import { QQAuthError, QQGatewayError, QQInvalidSessionError } from '../../src/errors.js';
 import { OpCode } from '../../src/protocol/opcodes.js';
@@ -31,6 +31,8 @@ interface Ctx {
   failed: number;
   healthy: boolean;
   traffic: boolean;
+  /** The token endpoint refused the credentials when the 4004 made the token actor fetch. */
+  credentialsRejected: boolean;
 }
 
 /** Failed attempts in a row are modelled as 0, 1, 2 and "2 or more": the schedule's first steps. */
@@ -61,6 +63,8 @@ const readyEvents = {
   'close 4006': { target: '#shardModel.backoff', actions: [ended, identifyNext] },
   'close 4004': { target: '#shardModel.backoff', actions: [ended, tokenRefused] },
   'close 4008': { target: '#shardModel.rateLimited', actions: ended },
+  // The 4004 makes the token actor fetch at once (TOKEN.REJECTED); the shard learns at the end of its backoff.
+  'close 4004 / credentials rejected': { target: '#shardModel.backoff', actions: [ended, tokenRefused, act({ credentialsRejected: true })] },
   'close 4001': '#shardModel.failed',
   'drop TCP (1006)': { target: '#shardModel.backoff', actions: ended },
   'op 7 reconnect': { target: '#shardModel.backoff', actions: ended },
@@ -74,12 +78,22 @@ export const shardModel = setup({
     resumable: ({ context }) => context.resumable,
     rejectedBefore: ({ context }) => context.rejections >= 1,
     thirdTokenRefusal: ({ context }) => context.authFailures + 1 >= 3,
-    refreshToken: ({ context }) => context.refreshToken,
     traffic: ({ context }) => context.traffic,
+    credentialsRejected: ({ context }) => context.credentialsRejected,
   },
 }).createMachine({
   id: 'shardModel',
-  context: { resumable: false, rejections: 0, authFailures: 0, resumeFailures: 0, refreshToken: false, failed: 0, healthy: false, traffic: false },
+  context: {
+    resumable: false,
+    rejections: 0,
+    authFailures: 0,
+    resumeFailures: 0,
+    refreshToken: false,
+    failed: 0,
+    healthy: false,
+    traffic: false,
+    credentialsRejected: false,
+  },
   initial: 'unstarted',
   on: { stop: '.stopped' },
   states: {
@@ -161,9 +175,11 @@ export const shardModel = setup({
     },
     backoff: {
       on: {
-        'backoff elapses': { target: 'awaitingHello', actions: act({ refreshToken: false }) },
-        'backoff elapses / gateway host hangs': { target: 'connecting', actions: act({ refreshToken: false }) },
-        'backoff elapses / credentials rejected': { guard: 'refreshToken', target: 'failed' },
+        'backoff elapses': [
+          { guard: 'credentialsRejected', target: 'failed' },
+          { target: 'awaitingHello', actions: act({ refreshToken: false }) },
+        ],
+        'backoff elapses / gateway host hangs': { guard: not('credentialsRejected'), target: 'connecting', actions: act({ refreshToken: false }) },
       },
     },
     rateLimited: {
@@ -224,6 +240,10 @@ export function shardSpec(recorder: TransitionRecorder): ModelSpec<BotWorld, Ses
       'close 4009': (s) => void w(s).emu.closeSession(4009),
       'close 4006': (s) => void w(s).emu.closeSession(4006),
       'close 4004': (s) => void w(s).emu.closeSession(4004),
+      'close 4004 / credentials rejected': (s) => {
+        w(s).emu.failTokenEndpoint(1, '5xx', { status: 401 });
+        w(s).emu.closeSession(4004);
+      },
       'close 4008': (s) => void w(s).emu.closeSession(4008),
       'close 4001': (s) => void w(s).emu.closeSession(4001),
       'drop TCP (1006)': (s) => void w(s).emu.dropConnection(),
@@ -275,10 +295,7 @@ export function shardSpec(recorder: TransitionRecorder): ModelSpec<BotWorld, Ses
         w(s).hangNextConnection();
         await elapse(s, 'RECONNECT_BACKOFF', (x) => connectionIs(x, 'backoff'), 2_000);
       },
-      'backoff elapses / credentials rejected': async (s) => {
-        w(s).emu.failTokenEndpoint(1, '5xx', { status: 401 });
-        await elapse(s, 'RECONNECT_BACKOFF', (x) => connectionIs(x, 'backoff'), 2_000);
-      },
+
       'rate-limit wait elapses': (s) => elapse(s, 'RATE_LIMIT_WAIT', (x) => connectionIs(x, 'rateLimited'), 65_000, 5_000),
       'op 9 wait elapses': (s) => elapse(s, 'INVALID_SESSION_WAIT', (x) => connectionIs(x, 'invalidSessionWait'), 4_000),
     },

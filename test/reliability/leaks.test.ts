@@ -16,6 +16,10 @@ import { prng, report, seed, sized, timeoutFor } from './support/scale.js';
 const child = fileURLToPath(new URL('./fixtures/leak-child.mjs', import.meta.url));
 const built = fileURLToPath(new URL('../../dist/src/index.js', import.meta.url));
 const cycles = sized({ ci: 1_000, full: 10_000, soak: 100_000 });
+/** Data-heap growth allowed between the warm-up and the end (bytes). */
+const growthLimit = sized({ ci: 512 * 1024, full: 512 * 1024, soak: 2 * 1024 * 1024 });
+/** `RELIABILITY_PLANT_LEAK_BYTES=1024`: the bot's process keeps that many bytes per reconnect (the test must then fail). */
+const plantLeakBytesPerCycle = Number(process.env['RELIABILITY_PLANT_LEAK_BYTES'] ?? 0);
 
 interface Sample {
   label: string;
@@ -55,7 +59,7 @@ describe('leaks', () => {
       expect(existsSync(built), 'dist/ is missing: npm test builds first (pretest)').toBe(true);
       emu = await startEmulator({ appId, secret, heartbeatInterval: 41_250, sessionStartLimit: { total: 1_000_000_000, maxConcurrency: 1_000_000 } });
       const server = emu;
-      const child$ = spawn(process.execPath, ['--expose-gc', child, JSON.stringify({ appId, secret, tokenUrl: server.tokenUrl, apiBase: server.apiBase, cycles })], {
+      const child$ = spawn(process.execPath, ['--expose-gc', child, JSON.stringify({ appId, secret, tokenUrl: server.tokenUrl, apiBase: server.apiBase, cycles, plantLeakBytesPerCycle })], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       proc = child$;
@@ -176,8 +180,12 @@ describe('leaks', () => {
       const measured = final.reconnects - first.reconnects;
       const [worstKind, worstGrowth] = result.objectGrowth[0] ?? ['none', 0];
       expect(worstGrowth, `live ${worstKind} grew by ${worstGrowth} over ${measured} cycles`).toBeLessThan(measured / 5 + 100);
-      // Heap bytes (data spaces, after gc): flat within the JIT's warm-up noise.
-      expect(growth).toBeLessThan(2 * 1024 * 1024);
+      // Heap bytes (data spaces, after gc): flat within the noise of V8's warm-up. At CI size (700
+      // measured cycles) the noise is about 360 B/cycle and 0.18 MB; a leak of 1 KB per cycle kept
+      // in one growing structure (no new objects for the census above) reads about 1 500 B/cycle and
+      // 0.96 MB (RELIABILITY_PLANT_LEAK_BYTES=1024, docs/testing.md). The limits sit between the two.
+      expect(bytesPerCycle, `data heap grows ${Math.round(bytesPerCycle)} B per reconnect cycle`).toBeLessThan(768);
+      expect(growth, `data heap grew ${growth} bytes over ${measured} cycles`).toBeLessThan(growthLimit);
       // Handles, listeners, machine timers: the same after thousands of cycles. Sockets: the gateway's
       // (none if a sample falls between a close and the next connection), plus at most one idle
       // keep-alive HTTP connection after a token request; real timers are only the HTTP requests' own

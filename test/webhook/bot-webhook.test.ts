@@ -1,25 +1,22 @@
 /**
  * createBot({ transport: 'webhook' }) end to end against the emulator's webhook mode: the same
- * events$ / on() streams and the same reply() as over the gateway.
- *
- * Skipped until createBot wires the transport (src/bot.ts belongs to the lead). Where the wiring
- * decides a name (how the bot exposes its callback URL, how an event replies), the test says so in
- * a comment; adjust there when un-skipping.
+ * events$ / on() streams and the same reply() as over the gateway; and createWebhookHandler(bot)
+ * mounted in a server of the user's.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBot, type Bot } from '../../src/bot.js';
+import { createWebhookHandler } from '../../src/index.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import type { BotOptions } from '../../src/options.js';
 import type { QQBotError } from '../../src/errors.js';
 import { captureLogs, collect, fastTiming } from '../support/bot-fixture.js';
 import { APP_ID, SECRET } from './support.js';
 
-/** Wiring-dependent: where the running bot reports its callback URL. */
+/** The callback URL the running bot listens on. */
 function webhookUrlOf(bot: Bot): string {
-  const loose = bot as unknown as { webhook?: { url?: string }; webhookUrl?: string };
-  const url = loose.webhook?.url ?? loose.webhookUrl;
+  const url = bot.webhook?.url;
   if (!url) throw new Error('the bot does not expose its webhook URL (bot.webhook.url)');
   return url;
 }
@@ -45,16 +42,15 @@ async function startWebhookBot(logs = captureLogs()): Promise<{ bot: Bot; emu: E
     apiBase: emu.apiBase,
     logger: logs.logger,
     timing: fastTiming,
-    // Cast: `transport` and `webhook` join BotOptions with the wiring.
-    ...({ transport: 'webhook', webhook: { port: 0, host: '127.0.0.1', path: '/qqbot' } } as Partial<BotOptions>),
-  } as BotOptions);
+    transport: 'webhook',
+    webhook: { port: 0, host: '127.0.0.1', path: '/qqbot' },
+  });
   await bot.start();
   emu.webhook.configure(webhookUrlOf(bot));
   return { bot, emu };
 }
 
 describe('createBot({ transport: "webhook" })', () => {
-  // enabled once createBot wires transport
   it('validates, receives on the same streams, opens no gateway socket, replies over REST', async () => {
     const { bot, emu } = await startWebhookBot();
     expect((await emu.webhook.validate()).ok).toBe(true);
@@ -66,14 +62,13 @@ describe('createBot({ transport: "webhook" })', () => {
     const [event] = await c2c;
     expect(event).toMatchObject({ type: 'C2C_MESSAGE_CREATE', id: sent.delivery.id });
     expect(emu.connections).toHaveLength(0);
-    // Wiring-dependent: the reply helper on a webhook event, as on a gateway one.
-    await (event as unknown as { reply(text: string): Promise<unknown> }).reply('pong');
+    // the reply helper on a webhook event, as on a gateway one
+    await event!.reply('pong');
     const replies = emu.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/v2/users/'));
     expect(replies).toHaveLength(1);
     expect(replies[0]?.body).toMatchObject({ content: 'pong', msg_id: sent.msgId });
   });
 
-  // enabled once createBot wires transport
   it('dedupes retries and rejects forgeries without touching the streams', async () => {
     const { bot, emu } = await startWebhookBot();
     const seen: string[] = [];
@@ -97,11 +92,8 @@ describe('createBot({ transport: "webhook" })', () => {
     expect(errors.map((error) => error.code)).toEqual(['WEBHOOK']);
   });
 
-  // enabled once createBot wires transport
   it('createWebhookHandler(bot) mounts in a plain node:http server', async () => {
     emu = await startEmulator({ appId: APP_ID, secret: SECRET, webhook: { retryDelayMs: 5 } });
-    const index = (await import('../../src/index.js')) as unknown as { createWebhookHandler?: (bot: Bot) => Parameters<typeof createServer>[1] };
-    expect(typeof index.createWebhookHandler).toBe('function');
     bot = createBot({
       appId: APP_ID,
       secret: SECRET,
@@ -109,10 +101,10 @@ describe('createBot({ transport: "webhook" })', () => {
       apiBase: emu.apiBase,
       logger: captureLogs().logger,
       timing: fastTiming,
-      // Mounted by the user: the bot starts no server of its own (wiring-dependent option shape).
-      ...({ transport: 'webhook' } as Partial<BotOptions>),
-    } as BotOptions);
-    const handler = index.createWebhookHandler!(bot);
+      // mounted by the user: no `webhook` option, so the bot starts no server of its own
+      transport: 'webhook',
+    });
+    const handler = createWebhookHandler(bot);
     server = createServer(handler);
     await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
     await bot.start();

@@ -7,8 +7,12 @@ import { getStateNodes } from 'xstate/graph';
  * Both sides use one key per transition definition, `<source state id>|<event type>|<index>`:
  * - the definition side enumerates `node.transitions` (on, after, invoke done/error) and
  *   `node.always` of every state node;
- * - the run-time side reads the `_transitions` of every `@xstate.microstep` inspection event
- *   (the transitions the actor actually took, eventless ones included).
+ * - the run-time side reads the `_transitions` of every `@xstate.microstep` inspection event, eventless
+ *   ones included. XState lists there the transitions it *selected* for the event, before it drops
+ *   those that conflict (two regions of a parallel state leaving the same states: the one in the
+ *   deeper or earlier source wins). The recorder re-applies that rule (`withoutConflicts`, after
+ *   xstate 5.33's `removeConflictingTransitions`) against the states active before the microstep,
+ *   so only the transitions really taken count.
  * State ids survive `.provide()`, so the keys of a provided machine equal those of its definition.
  */
 
@@ -17,13 +21,76 @@ interface TransitionLike {
   source: StateNodeLike;
   eventType: string;
   guard?: unknown;
-  target?: ReadonlyArray<{ id: string }>;
+  target?: ReadonlyArray<StateNodeLike>;
+  reenter?: boolean;
 }
 
 interface StateNodeLike {
   id: string;
+  parent?: StateNodeLike;
+  machine?: { root: StateNodeLike };
   transitions: Map<string, TransitionLike[]>;
   always?: TransitionLike[];
+}
+
+function isDescendant(child: StateNodeLike, parent: StateNodeLike): boolean {
+  let marker = child;
+  while (marker.parent && marker.parent !== parent) marker = marker.parent;
+  return marker.parent === parent;
+}
+
+function properAncestors(node: StateNodeLike): StateNodeLike[] {
+  const out: StateNodeLike[] = [];
+  for (let marker = node.parent; marker; marker = marker.parent) out.push(marker);
+  return out;
+}
+
+/** The state whose descendants a transition exits (xstate's getTransitionDomain; no history states here). */
+function transitionDomain(t: TransitionLike): StateNodeLike | undefined {
+  const targets = t.target ?? [];
+  if (!t.reenter && targets.every((target) => target === t.source || isDescendant(target, t.source))) return t.source;
+  const [head, ...tail] = [...targets, t.source];
+  const lca = properAncestors(head!).find((ancestor) => tail.every((node) => isDescendant(node, ancestor)));
+  if (lca) return lca;
+  return t.reenter ? undefined : t.source.machine?.root;
+}
+
+function exitSet(t: TransitionLike, active: readonly StateNodeLike[]): Set<StateNodeLike> {
+  const out = new Set<StateNodeLike>();
+  if (!t.target?.length) return out;
+  const domain = transitionDomain(t);
+  if (!domain) return out;
+  if (t.reenter && t.source === domain) out.add(domain);
+  for (const node of active) if (isDescendant(node, domain)) out.add(node);
+  return out;
+}
+
+/**
+ * The transitions XState takes out of those it selected: for each pair whose exit sets intersect,
+ * the one with the descendant source wins, otherwise the earlier one (removeConflictingTransitions).
+ */
+export function withoutConflicts(selected: readonly TransitionLike[], active: readonly StateNodeLike[]): TransitionLike[] {
+  const kept = new Set<TransitionLike>();
+  for (const t1 of selected) {
+    let preempted = false;
+    const remove = new Set<TransitionLike>();
+    const exit1 = exitSet(t1, active);
+    for (const t2 of kept) {
+      const exit2 = exitSet(t2, active);
+      if ([...exit1].some((node) => exit2.has(node))) {
+        if (isDescendant(t1.source, t2.source)) remove.add(t2);
+        else {
+          preempted = true;
+          break;
+        }
+      }
+    }
+    if (!preempted) {
+      for (const t of remove) kept.delete(t);
+      kept.add(t1);
+    }
+  }
+  return [...kept];
 }
 
 export const ALWAYS = 'always';
@@ -94,12 +161,24 @@ export function enumerateTransitions(machine: AnyStateMachine): TransitionInfo[]
  */
 export class TransitionRecorder {
   readonly taken = new Set<string>();
+  /** Selected by XState but dropped as conflicting: not taken. */
+  readonly preempted = new Set<string>();
+  /** The active state nodes of each actor after its last microstep or snapshot. */
+  readonly #active = new WeakMap<object, readonly StateNodeLike[]>();
 
   readonly inspect = (event: InspectionEvent): void => {
-    if (event.type !== '@xstate.microstep') return;
-    for (const transition of (event as unknown as { _transitions: TransitionLike[] })._transitions) {
-      this.taken.add(transitionKey(transition));
+    const nodes = (event as { snapshot?: { _nodes?: StateNodeLike[] } }).snapshot?._nodes;
+    if (event.type === '@xstate.snapshot') {
+      if (nodes) this.#active.set(event.actorRef, nodes);
+      return;
     }
+    if (event.type !== '@xstate.microstep') return;
+    const selected = (event as unknown as { _transitions: TransitionLike[] })._transitions;
+    const before = this.#active.get(event.actorRef);
+    const taken = before ? withoutConflicts(selected, before) : selected;
+    for (const transition of taken) this.taken.add(transitionKey(transition));
+    for (const transition of selected) if (!taken.includes(transition)) this.preempted.add(transitionKey(transition));
+    if (nodes) this.#active.set(event.actorRef, nodes);
   };
 }
 

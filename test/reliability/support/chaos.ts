@@ -24,7 +24,10 @@ import { DEFAULT_BOT_USER } from '../../../src/emulator/emulator.js';
 import { OpCode } from '../../../src/protocol/opcodes.js';
 import type { DisconnectCause, ReconnectPlan } from '../../../machines/shard.machine.js';
 import { appId, secret } from '../../support/bot-fixture.js';
-import { maxOf, percentile, prng, round, type Rng } from './scale.js';
+import { FaultEffects, type FaultRecord, type ShardDisconnect } from './fault-effects.js';
+import { describeFault, faultKinds, killKinds, planChaos, type ChaosPlan, type FaultKind, type PlannedFault, type TapVariant } from './fault-plan.js';
+import { describeSteps, gapBound, type GapStep } from './gap-bound.js';
+import { maxOf, percentile, round } from './scale.js';
 import { SimDriver } from './sim-driver.js';
 
 export interface ChaosOptions {
@@ -42,30 +45,7 @@ export interface ChaosOptions {
   logger?: Logger;
 }
 
-export const faultWeights = {
-  'close-4009': 12,
-  'close-resumable': 8,
-  drop: 14,
-  zombie: 7,
-  'acks-suspended': 4,
-  op7: 12,
-  'op9-resumable': 7,
-  'close-4008': 2,
-  'mid-resume': 10,
-  'mid-identify': 4,
-  'op9-not-resumable': 5,
-  'close-identify': 5,
-  'token-revoked-4004': 5,
-  'token-endpoint': 5,
-} as const;
-
-export type FaultKind = keyof typeof faultWeights;
-/** The kinds whose first step is a non-resumable fault (the platform drops the session). */
-const killKinds: ReadonlySet<FaultKind> = new Set(['op9-not-resumable', 'close-identify', 'mid-identify']);
-
-const resumableCloseCodes = [1000, 1001, 1011, 4000, 4009];
-const identifyCloseCodes = [4006, 4007, 4900, 4905, 4913];
-const tokenFaultKinds = ['5xx', 'timeout', 'error-code', 'bad-json', 'slow'] as const;
+export { faultKinds, faultWeights, type FaultKind } from './fault-plan.js';
 
 interface Dispatched {
   shard: number;
@@ -88,6 +68,10 @@ interface KillBoundary {
 
 export interface ChaosResult {
   figures: Record<string, unknown>;
+  /** Each injected fault and what it was seen to cause, in injection order. */
+  faultSequence: string[];
+  /** The plan drawn from the seed. */
+  scheduledSequence: string[];
   /** Every problem found; empty when exactly-once held. */
   problems: string[];
   lost: number;
@@ -100,8 +84,8 @@ export interface ChaosResult {
 const eventTypeFor = (shard: number): string => (shard % 2 === 0 ? 'C2C_MESSAGE_CREATE' : 'AT_MESSAGE_CREATE');
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
-  const rng = prng(options.seed);
   const stepMs = options.stepMs ?? 1_000;
+  const plan = planChaos({ ...options, stepMs });
   const heartbeatInterval = options.heartbeatInterval ?? 41_250;
   const driver = new SimDriver({ stepMs });
   const emu = await startEmulator({
@@ -125,7 +109,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     ...(options.logger ? { logger: options.logger } : {}),
   });
   driver.attach(bot);
-  const run = new ChaosRun(options, rng, driver, emu, bot);
+  const run = new ChaosRun(options, plan, driver, emu, bot);
   try {
     return await run.execute();
   } finally {
@@ -135,35 +119,47 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   }
 }
 
+/** A fault waiting for the handshake it is meant to hit (mid-resume, mid-identify). */
+interface Tap {
+  record: FaultRecord;
+  armedAt: number;
+  cancelled: boolean;
+  /** The connection the handshake fault hit, once it did. */
+  hit: number | null;
+}
+
 class ChaosRun {
   readonly dispatched = new Map<string, Dispatched>();
   readonly seen = new Map<string, Seen>();
   readonly order: string[][] = [];
   readonly killBoundaries: KillBoundary[] = [];
-  readonly faultCounts: Record<string, number> = {};
-  readonly faultMisses: Record<string, number> = {};
+  /** Faults injected, by kind (what the run did, not yet what took effect). */
+  readonly injectedByKind: Record<string, number> = {};
+  readonly tapVariants: Record<string, number> = {};
   readonly errorsByCode: Record<string, number> = {};
-  readonly disconnects: Array<{ shard: number; cause: DisconnectCause; plan: ReconnectPlan; hadSession: boolean }> = [];
+  readonly disconnects: ShardDisconnect[] = [];
   readonly offline: number[] = [];
   readonly zombieDetection: number[] = [];
   readonly hasSession: boolean[] = [];
   readonly readySince: Array<number | null> = [];
   readonly offlineSince: Array<number | null> = [];
   readonly zombieAt = new Map<number, number>();
-  /** What happened during each shard's current offline stretch, and during the longest one. */
-  readonly offlineSteps: string[][] = [];
-  longestOffline: { shard: number; ms: number; steps: string[] } = { shard: -1, ms: 0, steps: [] };
+  /** What happened during each shard's current offline stretch. */
+  readonly offlineSteps: GapStep[][] = [];
+  /** Each offline stretch, its length and the bound its steps allow (docs/reliability.md). */
+  readonly stretches: Array<{ shard: number; ms: number; boundMs: number; steps: GapStep[] }> = [];
   readonly subscriptions: Subscription[] = [];
   readonly unhooks: Array<() => void> = [];
+  readonly effects: FaultEffects;
   faultsUsed = 0;
   tokenRevocations = 0;
-  tap: { cancelled: boolean; armedAt: number; done: boolean } | null = null;
-  tapsMissed = 0;
+  readonly notInjected: string[] = [];
+  tap: Tap | null = null;
   nextEvent: number[] = [];
 
   constructor(
     readonly options: ChaosOptions,
-    readonly rng: Rng,
+    readonly plan: ChaosPlan,
     readonly driver: SimDriver,
     readonly emu: Emulator,
     readonly bot: Bot,
@@ -176,6 +172,7 @@ class ChaosRun {
       this.nextEvent.push(0);
       this.offlineSteps.push([]);
     }
+    this.effects = new FaultEffects(emu, this.disconnects, () => driver.now());
   }
 
   unsubscribe(): void {
@@ -184,11 +181,14 @@ class ChaosRun {
   }
 
   async execute(): Promise<ChaosResult> {
-    const { bot, driver, options } = this;
+    const { bot, driver, plan } = this;
     this.subscriptions.push(
       bot.events$.subscribe((event) => this.onEvent(event.id, event.shard, event.seq)),
       bot.errors$.subscribe((error) => {
         this.errorsByCode[error.code] = (this.errorsByCode[error.code] ?? 0) + 1;
+        for (let shard = 0; shard < this.options.shards; shard++) {
+          if (this.offlineSince[shard] !== null && error.code === 'TOKEN_ENDPOINT') this.offlineSteps[shard]?.push({ at: driver.now(), tokenFailure: true });
+        }
       }),
       bot.state$.subscribe((state) => {
         for (const shard of state.shards) this.onShardReady(shard.id, shard.ready);
@@ -203,33 +203,37 @@ class ChaosRun {
     await started;
     this.hookShards();
 
-    // Spread the events and the faults over the run: a multinomial draw of events per step, and
-    // the fault steps drawn uniformly; a fault whose shard is not ready waits for the next step.
-    const totalSteps = Math.max(1, Math.ceil((options.faults * options.meanFaultGapMs) / driver.stepMs));
-    const perStep = new Uint32Array(totalSteps);
-    for (let i = 0; i < options.events; i++) perStep[this.rng.int(totalSteps)]! += 1;
-    const faultSteps = Array.from({ length: options.faults }, () => this.rng.int(totalSteps)).sort((a, b) => a - b);
-    let dueFaults = 0;
+    // Events go out at their planned step whatever happens. Faults go out in planned order, each at
+    // its planned step or later: it waits until its shard is up on a live socket (and, for a
+    // handshake fault, until the previous one has hit), so I/O timing moves a fault in time but
+    // never changes which fault comes next, on which shard, with what.
+    let eventCursor = 0;
     let faultCursor = 0;
-    for (let step = 0; step < totalSteps || this.faultsUsed < options.faults; step++) {
-      if (step < totalSteps) {
-        for (let i = 0; i < perStep[step]!; i++) this.dispatchOne(this.rng.int(options.shards));
-        while (faultCursor < faultSteps.length && faultSteps[faultCursor]! <= step) {
-          faultCursor += 1;
-          dueFaults += 1;
-        }
-      } else if (dueFaults === 0 && this.faultsUsed < options.faults) {
-        dueFaults = options.faults - this.faultsUsed;
+    // A fault that cannot go out for 20 simulated minutes (its shard never comes back, or an earlier
+    // fault on it never took effect) ends the schedule; the run then fails naming both.
+    const maxWaitSteps = Math.ceil((20 * 60_000) / driver.stepMs);
+    for (let step = 0; step < plan.totalSteps || faultCursor < plan.faults.length; step++) {
+      if (step < plan.totalSteps) {
+        for (let i = 0; i < plan.eventsPerStep[step]!; i++) this.dispatchOne(plan.eventShards[eventCursor++]!);
       }
-      if (step > totalSteps * 20 + 10_000) {
-        throw new Error(`chaos: faults could not be placed: used ${this.faultsUsed}, due ${dueFaults}, states ${JSON.stringify(this.bot.state.shards.map((s) => [s.state, s.lastDisconnect, s.error]))}, tap ${JSON.stringify(this.tap)}`);
+      const next = plan.faults[faultCursor];
+      if (next && step - next.step > maxWaitSteps) {
+        const stuck = plan.faults.slice(faultCursor);
+        this.notInjected.push(
+          `fault ${describeFault(next)} could not be injected for ${maxWaitSteps * (driver.stepMs / 1000)} s after its step (shard states ${JSON.stringify(this.bot.state.shards.map((s) => s.state))}); ${stuck.length} faults never injected`,
+        );
+        if (step >= plan.totalSteps) break;
+        faultCursor = plan.faults.length;
       }
       this.expireTap();
-      while (dueFaults > 0 && this.faultsUsed < options.faults) {
-        const used = this.injectFault();
-        if (used === 0) break;
-        dueFaults = Math.max(0, dueFaults - used);
+      while (faultCursor < plan.faults.length && plan.faults[faultCursor]!.step <= step && this.canInject(plan.faults[faultCursor]!)) {
+        const fault = plan.faults[faultCursor]!;
+        this.injectFault(fault);
+        faultCursor += 1;
+        // Nothing else this step after a revocation: the bot reads its 4004 before another shard reconnects.
+        if (fault.kind === 'token-revoked-4004') break;
       }
+      this.effects.check();
       await driver.step();
     }
     return this.finish();
@@ -262,7 +266,8 @@ class ChaosRun {
       const since = this.offlineSince[shard];
       if (since !== null && since !== undefined) {
         this.offline.push(now - since);
-        if (now - since > this.longestOffline.ms) this.longestOffline = { shard, ms: now - since, steps: this.offlineSteps[shard]! };
+        const steps = this.offlineSteps[shard]!;
+        this.stretches.push({ shard, ms: now - since, boundMs: gapBound(steps, this.options.shards), steps });
       }
       this.offlineSince[shard] = null;
       this.offlineSteps[shard] = [];
@@ -286,9 +291,10 @@ class ChaosRun {
         this.hasSession[shard] = true;
       });
       const onDisconnect = actor.on('shard.disconnected', (event: { cause: DisconnectCause; plan: ReconnectPlan }) => {
-        this.disconnects.push({ shard, cause: event.cause, plan: event.plan, hadSession: this.hasSession[shard]! });
-        const cause = event.cause.kind === 'close' ? `close ${event.cause.code}` : event.cause.kind === 'invalid-session' ? `op 9 ${event.cause.resumable}` : event.cause.kind;
-        this.offlineSteps[shard]?.push(`+${Math.round((this.driver.now() - (this.offlineSince[shard] ?? this.driver.now())) / 1000)}s ${cause} → ${event.plan.step}`);
+        const at = this.driver.now();
+        this.disconnects.push({ shard, at, cause: event.cause, plan: event.plan, hadSession: this.hasSession[shard]! });
+        // The stretch starts at this disconnect when the shard was up (ready turns false after it).
+        this.offlineSteps[shard]?.push({ at, cause: event.cause, plan: event.plan, tokenLive: this.bot.state.token === 'live' });
         if (event.plan.step === 'identify') this.hasSession[shard] = false;
       });
       this.unhooks.push(() => onReady.unsubscribe(), () => onDisconnect.unsubscribe());
@@ -307,25 +313,38 @@ class ChaosRun {
     return connection && !connection.closed ? connection : undefined;
   }
 
-  /** Injects the next fault. Returns how many faults it used (0: nothing could be done now). */
-  injectFault(): number {
-    const { options, rng, emu } = this;
-    // A shard whose socket is already a zombie is left alone until the bot has noticed.
-    const readyShards = Array.from({ length: options.shards }, (_, shard) => shard).filter((shard) => !this.zombieAt.has(shard) && this.liveConnection(shard));
-    if (readyShards.length === 0) return 0;
-    let kind = rng.weighted(faultWeights);
-    const twoStep = kind === 'mid-resume' || kind === 'mid-identify';
-    if (twoStep && (this.tap !== null || options.faults - this.faultsUsed < 2)) kind = 'close-4009';
-    const shard = rng.pick(readyShards);
+  /** A fault waits for its shard to be up on a live socket no earlier fault hit, and for the previous handshake fault to have hit. */
+  canInject(fault: PlannedFault): boolean {
+    if (this.tap !== null && fault.variant !== undefined) return false;
+    if (this.zombieAt.has(fault.shard)) return false;
+    const live = this.liveConnection(fault.shard);
+    if (live === undefined) return false;
+    // A revocation waits until every shard is up: a shard in the middle of a handshake would send
+    // the token it already took, before any 4004 could tell the bot (docs/reliability.md).
+    if (fault.kind === 'token-revoked-4004' && !this.bot.state.shards.every((s) => s.ready)) return false;
+    // The socket an earlier fault hit may still look live (the bot has not read the op 7 yet).
+    return !this.effects.pending.some((r) => r.connection === live.id && r.fault.kind !== 'token-endpoint');
+  }
+
+  /** Injects one planned fault; its effect is then watched by `FaultEffects`. */
+  injectFault(fault: PlannedFault): void {
+    const { emu } = this;
+    const shard = fault.shard;
     const connection = this.liveConnection(shard)!;
     const target = { connection: connection.id };
-    let used = 1;
-    switch (kind) {
+    const record = this.effects.injected(fault, connection);
+    const queueTokenFailures = () => {
+      const t = fault.tokenFailures;
+      if (!t) return;
+      this.effects.queueTokenFailures(record, t.count);
+      emu.failTokenEndpoint(t.count, t.kind, { status: t.status, delayMs: t.delayMs });
+    };
+    switch (fault.kind) {
       case 'close-4009':
         emu.closeSession(4009, target);
         break;
       case 'close-resumable':
-        emu.closeSession(rng.pick(resumableCloseCodes), target);
+        emu.closeSession(fault.code!, target);
         break;
       case 'drop':
         emu.dropConnection(target);
@@ -355,63 +374,50 @@ class ChaosRun {
         break;
       case 'close-identify':
         this.killBoundaries.push({ connection: connection.id, sentBefore: connection.sent.length });
-        emu.closeSession(rng.pick(identifyCloseCodes), target);
+        emu.closeSession(fault.code!, target);
         break;
       case 'token-revoked-4004':
         // The platform revokes every token: the bot cannot know until the gateway says 4004.
         this.tokenRevocations += 1;
-        if (rng.next() < 0.5) emu.failTokenEndpoint(1 + rng.int(3), rng.pick(tokenFaultKinds), { delayMs: 50 + rng.int(400) });
+        queueTokenFailures();
         emu.expireTokens();
         emu.closeSession(4004, target);
         break;
       case 'token-endpoint':
-        emu.failTokenEndpoint(1 + rng.int(4), rng.pick(tokenFaultKinds), { status: rng.pick([500, 502, 503, 429]), delayMs: 50 + rng.int(400) });
+        queueTokenFailures();
         break;
       case 'mid-resume': {
         // Cause a resumable disconnect, then fault the new connection right after its RESUME arrived.
         const sessionId = connection.sessionId;
-        this.armTap(shard, connection.id, (frame) => frame.op === OpCode.Resume && (frame.d as { session_id?: string })?.session_id === sessionId, [
-          'drop',
-          'close-4009',
-          'op9-resumable',
-          'zombie',
-        ]);
-        const how = rng.pick(['drop', 'op7', 'close-4009'] as const);
-        if (how === 'drop') emu.dropConnection(target);
-        else if (how === 'op7') emu.sendReconnect(target);
+        this.armTap(record, connection.id, (frame) => frame.op === OpCode.Resume && (frame.d as { session_id?: string })?.session_id === sessionId);
+        if (fault.how === 'drop') emu.dropConnection(target);
+        else if (fault.how === 'op7') emu.sendReconnect(target);
         else emu.closeSession(4009, target);
-        used = 2;
         break;
       }
       case 'mid-identify': {
         // op 9 d=false, then fault the new connection right after its IDENTIFY arrived.
         this.killBoundaries.push({ connection: connection.id, sentBefore: connection.sent.length });
-        this.armTap(shard, connection.id, (frame) => frame.op === OpCode.Identify && (frame.d as { shard?: number[] })?.shard?.[0] === shard, [
-          'drop',
-          'close-4009',
-          'zombie',
-        ]);
+        this.armTap(record, connection.id, (frame) => frame.op === OpCode.Identify && (frame.d as { shard?: number[] })?.shard?.[0] === shard);
         emu.sendInvalidSession(false, target);
-        used = 2;
         break;
       }
     }
-    this.faultCounts[kind] = (this.faultCounts[kind] ?? 0) + 1;
-    this.faultsUsed += used;
-    return used;
+    this.injectedByKind[fault.kind] = (this.injectedByKind[fault.kind] ?? 0) + 1;
+    this.faultsUsed += fault.weight;
   }
 
   /**
    * Waits for the shard's next RESUME or IDENTIFY; the moment it arrives (synchronously, before the
-   * emulator answers it) READY/RESUMED is held, then one fault hits that connection and the hold is
-   * released: a fault in the middle of the handshake.
+   * emulator answers it) READY/RESUMED is held, then the planned fault hits that connection and the
+   * hold is released: a fault in the middle of the handshake.
    */
-  armTap(shard: number, afterConnection: number, matches: (frame: { op: number; d?: unknown }) => boolean, variants: readonly string[]): void {
+  armTap(record: FaultRecord, afterConnection: number, matches: (frame: { op: number; d?: unknown }) => boolean): void {
     const { emu } = this;
-    const tap = { cancelled: false, armedAt: this.driver.now(), done: false };
+    const shard = record.fault.shard;
+    const variant = record.fault.variant as TapVariant;
+    const tap: Tap = { record, armedAt: this.driver.now(), cancelled: false, hit: null };
     this.tap = tap;
-    const variant = this.rng.pick(variants);
-    const kind = `${variants.includes('op9-resumable') ? 'mid-resume' : 'mid-identify'}:${variant}`;
     emu
       .waitFor(
         () => {
@@ -431,8 +437,9 @@ class ChaosRun {
                 this.driver.block(shard);
               }
               emu.releaseReady();
-              this.faultCounts[kind] = (this.faultCounts[kind] ?? 0) + 1;
-              tap.done = true;
+              this.tapVariants[`${record.fault.kind}:${variant}`] = (this.tapVariants[`${record.fault.kind}:${variant}`] ?? 0) + 1;
+              tap.hit = connection.id;
+              this.effects.tapHit(record, connection.id, this.driver.now());
             });
             return true;
           }
@@ -443,16 +450,16 @@ class ChaosRun {
       .catch(() => undefined);
   }
 
+  /** A handshake fault that found no handshake in 10 simulated minutes is given up (and counts as without effect). */
   expireTap(): void {
     const tap = this.tap;
     if (!tap) return;
-    if (tap.done) {
+    if (tap.hit !== null) {
       this.tap = null;
       return;
     }
     if (this.driver.now() - tap.armedAt > 10 * 60_000) {
       tap.cancelled = true;
-      this.tapsMissed += 1;
       this.tap = null;
     }
   }
@@ -461,6 +468,22 @@ class ChaosRun {
 
   async finish(): Promise<ChaosResult> {
     const { emu, bot, driver, options } = this;
+    // Every fault gets the time it needs to show its effect (a zombie takes two heartbeats, a queued
+    // token failure waits for the next token request); what still has none after that fails the run.
+    const effectsStartedAt = driver.now();
+    try {
+      await driver.until(
+        () => {
+          this.expireTap();
+          this.effects.check();
+          return this.effects.pending.length === 0;
+        },
+        { maxSimMs: 20 * 60_000, description: 'every fault to take effect' },
+      );
+    } catch {
+      // reported below, fault by fault
+    }
+    const effectsWaitMs = driver.now() - effectsStartedAt;
     if (this.tap) this.tap.cancelled = true;
     emu.releaseReady();
     emu.resumeHeartbeatAcks();
@@ -476,7 +499,7 @@ class ChaosRun {
     // A little more time, so a late duplicate would have a chance to show.
     await driver.advance(5_000);
 
-    const problems: string[] = [];
+    const problems: string[] = [...this.effects.problems(), ...this.notInjected];
     // Which session and seq each of our events got (sessions in creation order).
     const sessionIndex = new Map<string, number>();
     const placed = new Map<string, { session: string; s: number }>();
@@ -559,7 +582,7 @@ class ChaosRun {
     // Why sessions ended: only the kills we injected (and the 3-failed-resumes rule) may end one.
     const identifyPlans = this.disconnects.filter((d) => d.plan.step === 'identify' && d.hadSession);
     const resumableCauses = identifyPlans.filter((d) => !isKill(d.cause));
-    const kills = Object.entries(this.faultCounts)
+    const kills = Object.entries(this.injectedByKind)
       .filter(([kind]) => killKinds.has(kind as FaultKind))
       .reduce((sum, [, count]) => sum + count, 0);
     if (resumableCauses.length > 0) {
@@ -572,11 +595,43 @@ class ChaosRun {
 
     const seenAt = [...this.seen.entries()].map(([id, seen]) => seen.at - (this.dispatched.get(id)?.at ?? seen.at));
     const resumesPlanned = this.disconnects.filter((d) => d.plan.step === 'resume' || d.plan.step === 'rate-limited' || d.plan.step === 'refresh-token').length;
+    // Faults: scheduled (the plan), injected, and taken effect, per kind.
+    const faultsByKind: Record<string, { scheduled: number; injected: number; tookEffect: number }> = {};
+    for (const kind of faultKinds) faultsByKind[kind] = { scheduled: 0, injected: 0, tookEffect: 0 };
+    for (const fault of this.plan.faults) faultsByKind[fault.kind]!.scheduled += 1;
+    for (const record of this.effects.records) {
+      faultsByKind[record.fault.kind]!.injected += 1;
+      if (record.effect) faultsByKind[record.fault.kind]!.tookEffect += 1;
+    }
+    const effectLatency = this.effects.records.filter((r) => r.effect).map((r) => r.effect!.at - r.injectedAt);
+    const slowest = this.effects.records
+      .filter((r) => r.effect)
+      .reduce<FaultRecord | null>((best, r) => (best === null || r.effect!.at - r.injectedAt > best.effect!.at - best.injectedAt ? r : best), null);
+    // Expired tokens: every use the emulator refused, with where and when.
+    const injected4004 = new Set(this.effects.records.filter((r) => r.fault.kind === 'token-revoked-4004').map((r) => r.connection));
+    const expiredTokenUses = [
+      ...emu.connections
+        .filter((c) => c.closed?.by === 'server' && c.closed.code === 4004 && !injected4004.has(c.id))
+        .map((c) => ({ where: `gateway connection ${c.id}`, frame: c.received.some((f) => f.op === OpCode.Resume) ? 'RESUME' : 'IDENTIFY', atS: round((c.openedAt - driver.origin) / 1000, 1) })),
+      ...emu.requests.filter((r) => r.tokenExpired).map((r) => ({ where: `${r.method} ${r.path}`, frame: 'REST', atS: round((r.at - driver.origin) / 1000, 1) })),
+    ];
+    for (const stretch of this.stretches) {
+      if (stretch.ms > stretch.boundMs) problems.push(`shard ${stretch.shard} offline ${stretch.ms} ms, more than the ${stretch.boundMs} ms its steps allow: ${describeSteps(stretch.steps).join(', ')}`);
+    }
+    const longest = this.stretches.reduce<(typeof this.stretches)[number] | null>((best, s) => (best === null || s.ms > best.ms ? s : best), null);
+    const tightest = this.stretches.reduce<(typeof this.stretches)[number] | null>((best, s) => (best === null || s.ms / s.boundMs > best.ms / best.boundMs ? s : best), null);
+    const stretchFigures = (s: (typeof this.stretches)[number] | null) => (s ? { shard: s.shard, ms: s.ms, boundMs: s.boundMs, steps: describeSteps(s.steps) } : null);
     const figures = {
       shards: options.shards,
       eventsDispatched: this.dispatched.size,
+      faultsScheduled: this.plan.faults.reduce((sum, f) => sum + f.weight, 0),
       faultsInjected: this.faultsUsed,
-      faultsByKind: this.faultCounts,
+      faultsTookEffect: this.effects.records.filter((r) => r.effect).reduce((sum, r) => sum + r.fault.weight, 0),
+      faultsByKind,
+      handshakeFaults: this.tapVariants,
+      faultEffectLatencyMs: { p50: percentile(effectLatency, 50), max: maxOf(effectLatency) },
+      slowestEffect: slowest ? { fault: describeFault(slowest.fault), ms: slowest.effect!.at - slowest.injectedAt, seen: slowest.effect!.seen } : null,
+      effectsWaitSimulatedMs: effectsWaitMs,
       received: this.seen.size,
       lost,
       duplicated,
@@ -596,6 +651,7 @@ class ChaosRun {
         connections: emu.connections.length,
         tokensIssued: emu.stats.tokensIssued,
         expiredTokenUses: emu.stats.expiredTokenUses,
+        expiredTokenUseDetails: expiredTokenUses,
         // 4008 the emulator sent on its own (IDENTIFY faster than max_concurrency), not the injected ones
         rateLimitedByPlatform: emu.connections.filter((c) => c.closed?.code === 4008 && c.closed.reason === 'rate limited').length,
       },
@@ -607,13 +663,14 @@ class ChaosRun {
         ghostSessions,
       },
       longestGapMs: maxOf(this.offline),
-      longestGap: this.longestOffline,
+      longestGap: stretchFigures(longest),
+      closestToBound: stretchFigures(tightest),
+      gapsOverBound: this.stretches.filter((s) => s.ms > s.boundMs).length,
       offlineMs: { count: this.offline.length, p50: percentile(this.offline, 50), p99: percentile(this.offline, 99), max: maxOf(this.offline) },
       deliveryDelayMs: { p50: percentile(seenAt, 50), p99: percentile(seenAt, 99), max: maxOf(seenAt) },
       heartbeatIntervalMs: heartbeatIntervalOf(this.emu),
       zombieDetectionMs: { count: this.zombieDetection.length, max: maxOf(this.zombieDetection) },
       connectionsPerSimulatedMinuteMax: perMinuteMax(emu.connections.map((c) => c.openedAt)),
-      handshakeFaultsMissed: this.tapsMissed,
       errorsByCode: this.errorsByCode,
       simulatedMinutes: round(driver.now() / 60_000, 1),
       drainSimulatedMs: drainMs,
@@ -621,6 +678,8 @@ class ChaosRun {
     };
     return {
       figures,
+      faultSequence: this.effects.records.map((r) => `${describeFault(r.fault)} → ${r.effect ? r.effect.seen : `no effect (${r.waitingFor})`}`),
+      scheduledSequence: this.plan.faults.map(describeFault),
       problems,
       lost,
       duplicated,
