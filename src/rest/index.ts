@@ -8,7 +8,7 @@ export { platformCodeTable, describePlatformCode, tokenExpiredCodes, messageAudi
 export { retryDefaults, isRetrySafe } from './retry-policy.js';
 export { toMessageBody, toChannelMessageBody, toMediaUploadBody } from './message-body.js';
 export * from './message-types.js';
-export { replyRules, acceptsEventId, type ReplyScene, type SceneReplyRule } from './reply-rules.js';
+export { replyRules, acceptsEventId, type ReplyScene, type SceneReplyRule } from '../protocol/reply-rules.js';
 export {
   createReply,
   createReplyContext,
