@@ -18,23 +18,8 @@ import { createHttpPipeline } from './http-server.js';
 import { inboundRecordFor, InboundRegistry } from './inbound.js';
 import { malformedFrame, type MalformedFrameKind } from './malformed-frames.js';
 import { Observer, type WaitOptions } from './observer.js';
-import {
-  c2cMessagePayload,
-  directMessagePayload,
-  friendAddPayload,
-  groupAddRobotPayload,
-  groupAtMessagePayload,
-  guildAtMessagePayload,
-  interactionPayload,
-  type C2cMessageOptions,
-  type DirectMessageOptions,
-  type FriendAddOptions,
-  type GroupAddRobotOptions,
-  type GroupAtMessageOptions,
-  type GuildAtMessageOptions,
-  type InteractionOptions,
-  type PayloadContext,
-} from './payloads.js';
+import { installInjectors, injectedMsgId, type EventInjectors } from './injectors.js';
+import type { PayloadContext } from './payloads.js';
 import { createRestEmulator, type RestState } from './rest/index.js';
 import { SessionStartLimit } from './session-limit.js';
 import { TOKEN_PATH } from './token-endpoint.js';
@@ -79,7 +64,15 @@ export const DEFAULT_ENTITLED_INTENTS = (knownIntentBits & ~privateIntentBits) >
 
 const TIMED_OUT_REASON = 'Session timed out';
 
+/** The payload helpers (`c2cMessage`, `groupAtMessage`, …) push over the gateway; see src/emulator/injectors.ts. */
+export interface Emulator extends EventInjectors<InjectedEvent> {}
+
 export class Emulator implements RouteEmulator {
+  static {
+    installInjectors(Emulator.prototype, (emu, type, data) => emu.#inject(type, data), (emu) => emu.#payloadContext());
+  }
+
+
   readonly appId: string;
   readonly botUser: { readonly id: string; readonly username: string };
   /** `http://host:port`. */
@@ -349,41 +342,6 @@ export class Emulator implements RouteEmulator {
     return shards.map((shard) => this.dispatch(type, data, { shard }));
   }
 
-  /** A user's private (C2C) message. */
-  c2cMessage(options: C2cMessageOptions): InjectedEvent {
-    return this.#inject('C2C_MESSAGE_CREATE', c2cMessagePayload(options, this.#payloadContext()));
-  }
-
-  /** A group message that @-mentions the bot. */
-  groupAtMessage(options: GroupAtMessageOptions): InjectedEvent {
-    return this.#inject('GROUP_AT_MESSAGE_CREATE', groupAtMessagePayload(options, this.#payloadContext()));
-  }
-
-  /** A guild channel message that @-mentions the bot. */
-  guildAtMessage(options: GuildAtMessageOptions): InjectedEvent {
-    return this.#inject('AT_MESSAGE_CREATE', guildAtMessagePayload(options, this.#payloadContext()));
-  }
-
-  /** A guild direct message. */
-  directMessage(options: DirectMessageOptions): InjectedEvent {
-    return this.#inject('DIRECT_MESSAGE_CREATE', directMessagePayload(options, this.#payloadContext()));
-  }
-
-  /** A button click (INTERACTION_CREATE type 11). */
-  interaction(options: InteractionOptions): InjectedEvent {
-    return this.#inject('INTERACTION_CREATE', interactionPayload(options, this.#payloadContext()));
-  }
-
-  /** A user adds the bot as a friend. */
-  friendAdd(options: FriendAddOptions = {}): InjectedEvent {
-    return this.#inject('FRIEND_ADD', friendAddPayload(options, this.#payloadContext()));
-  }
-
-  /** The bot is added to a group. */
-  groupAddRobot(options: GroupAddRobotOptions = {}): InjectedEvent {
-    return this.#inject('GROUP_ADD_ROBOT', groupAddRobotPayload(options, this.#payloadContext()));
-  }
-
   /** Closes every socket and the server. Idempotent. */
   close(): Promise<void> {
     this.#closing ??= this.#shutdown();
@@ -405,7 +363,7 @@ export class Emulator implements RouteEmulator {
 
   #inject(type: string, data: Record<string, unknown>): InjectedEvent {
     const result = this.dispatch(type, data);
-    return { ...result, msgId: typeof data.id === 'string' ? data.id : undefined, data };
+    return { ...result, msgId: injectedMsgId(data), data };
   }
 
   #payloadContext(): PayloadContext {

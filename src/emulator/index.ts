@@ -4,6 +4,7 @@
  */
 export { startEmulator, Emulator, DEFAULT_BOT_USER, DEFAULT_ENTITLED_INTENTS } from './emulator.js';
 export type { InjectedEvent, FrameWaitOptions } from './emulator.js';
+export type { EventInjectors, InjectorName } from './injectors.js';
 export type {
   EmulatorOptions,
   SessionStartLimitOptions,
