@@ -1,5 +1,5 @@
 import { assign, emit, enqueueActions, setup, type ActorRefFrom } from 'xstate';
-import type { WebhookRejectReason } from '../src/webhook/errors.js';
+import type { WebhookRejectReason } from '../src/protocol/webhook-rejections.js';
 
 /**
  * The HTTP-callback transport's lifecycle (reference §8):
