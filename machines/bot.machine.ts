@@ -1,4 +1,4 @@
-import { assign, emit, enqueueActions, setup, spawnChild, type ActorRefFrom, type AnyActorRef } from 'xstate';
+import { assertEvent, assign, emit, enqueueActions, setup, spawnChild, type ActorRefFrom, type AnyActorRef } from 'xstate';
 import { QQBotError, QQSessionLimitError } from '../src/errors.js';
 import { gatewayDiscoveryMachine, type GatewayDiscoveryResult, type GatewayInfo } from './gateway.machine.js';
 import { identifyThrottleMachine } from './identify-throttle.machine.js';
@@ -37,6 +37,12 @@ export type BotEmitted =
   | { type: 'bot.error'; error: QQBotError }
   | { type: 'bot.failed'; error: QQBotError };
 
+/** Gateway discovery's result, handed to the guards and actions of its done event as typed params. */
+export interface DiscoveryParams {
+  result: GatewayDiscoveryResult;
+}
+const discoveryParams = ({ event }: { event: { output: GatewayDiscoveryResult } }): DiscoveryParams => ({ result: event.output });
+
 export const shardActorId = (shardId: number): string => `shard-${shardId}`;
 
 /** Close codes after which no shard of this bot may carry on (reference §5.1: delisted, banned). */
@@ -64,9 +70,8 @@ export const botMachine = setup({
     shard: shardMachine,
   },
   guards: {
-    discoveryFailed: ({ event }) => !(event as unknown as { output: GatewayDiscoveryResult }).output.ok,
-    sessionBudgetTooSmall: ({ context, event }) => {
-      const result = (event as unknown as { output: GatewayDiscoveryResult }).output;
+    discoveryFailed: (_, { result }: DiscoveryParams) => !result.ok,
+    sessionBudgetTooSmall: ({ context }, { result }: DiscoveryParams) => {
       if (!result.ok || !result.info.sessionStartLimit) return false;
       return result.info.sessionStartLimit.remaining < selectShards(context.shards, result.info).ids.length;
     },
@@ -76,15 +81,17 @@ export const botMachine = setup({
     hasError: ({ context }) => context.error !== null,
     allShardsStoppedAfterFailure: ({ context }) =>
       context.error !== null && context.shardIds.every((id) => context.stoppedShards.includes(id) || id in context.failedShards),
-    failureIsBotWide: ({ event }) => isBotWide((event as Extract<BotEvent, { type: 'SHARD.FAILED' }>).error),
+    failureIsBotWide: ({ event }) => {
+      assertEvent(event, 'SHARD.FAILED');
+      return isBotWide(event.error);
+    },
     everyShardFailed: ({ context, event }) => {
-      const failedId = (event as Extract<BotEvent, { type: 'SHARD.FAILED' }>).shardId;
-      return context.shardIds.every((id) => id === failedId || id in context.failedShards);
+      assertEvent(event, 'SHARD.FAILED');
+      return context.shardIds.every((id) => id === event.shardId || id in context.failedShards);
     },
   },
   actions: {
-    spawnShards: enqueueActions(({ context, event, enqueue }) => {
-      const result = (event as unknown as { output: GatewayDiscoveryResult }).output;
+    spawnShards: enqueueActions(({ context, enqueue }, { result }: DiscoveryParams) => {
       if (!result.ok) return;
       const { ids, total } = selectShards(context.shards, result.info);
       const limit = result.info.sessionStartLimit;
@@ -116,24 +123,28 @@ export const botMachine = setup({
     }),
     recordShardReady: assign({
       readyShards: ({ context, event }) => {
-        const { shardId } = event as Extract<BotEvent, { type: 'SHARD.READY' }>;
+        assertEvent(event, 'SHARD.READY');
+        const { shardId } = event;
         return context.readyShards.includes(shardId) ? context.readyShards : [...context.readyShards, shardId];
       },
     }),
     recordShardStopped: assign({
-      stoppedShards: ({ context, event }) => [...context.stoppedShards, (event as Extract<BotEvent, { type: 'SHARD.STOPPED' }>).shardId],
+      stoppedShards: ({ context, event }) => {
+        assertEvent(event, 'SHARD.STOPPED');
+        return [...context.stoppedShards, event.shardId];
+      },
     }),
     recordShardFailure: enqueueActions(({ context, event, enqueue }) => {
-      const failure = event as Extract<BotEvent, { type: 'SHARD.FAILED' }>;
+      assertEvent(event, 'SHARD.FAILED');
       enqueue.assign({
-        failedShards: { ...context.failedShards, [failure.shardId]: failure.error },
-        readyShards: context.readyShards.filter((id) => id !== failure.shardId),
+        failedShards: { ...context.failedShards, [event.shardId]: event.error },
+        readyShards: context.readyShards.filter((id) => id !== event.shardId),
       });
     }),
     failWithShardError: enqueueActions(({ event, enqueue }) => {
-      const failure = event as Extract<BotEvent, { type: 'SHARD.FAILED' }>;
-      enqueue.assign({ error: failure.error });
-      enqueue.emit({ type: 'bot.error', error: failure.error });
+      assertEvent(event, 'SHARD.FAILED');
+      enqueue.assign({ error: event.error });
+      enqueue.emit({ type: 'bot.error', error: event.error });
     }),
     stopShards: enqueueActions(({ context, enqueue }) => {
       for (const shardId of context.shardIds) enqueue.sendTo(shardActorId(shardId), { type: 'STOP' });
@@ -189,7 +200,10 @@ export const botMachine = setup({
           {
             actions: [
               'recordShardFailure',
-              emit(({ event }) => ({ type: 'bot.error' as const, error: (event as Extract<BotEvent, { type: 'SHARD.FAILED' }>).error })),
+              emit(({ event }) => {
+                assertEvent(event, 'SHARD.FAILED');
+                return { type: 'bot.error' as const, error: event.error };
+              }),
             ],
           },
         ],
@@ -202,14 +216,14 @@ export const botMachine = setup({
             input: ({ context }) => ({ gatewayUrl: context.gatewayUrl }),
             onDone: [
               {
-                guard: 'discoveryFailed',
+                guard: { type: 'discoveryFailed', params: discoveryParams },
                 target: '#bot.failed',
                 actions: assign({
                   error: ({ event }) => (event.output.ok ? null : event.output.error),
                 }),
               },
               {
-                guard: 'sessionBudgetTooSmall',
+                guard: { type: 'sessionBudgetTooSmall', params: discoveryParams },
                 target: '#bot.failed',
                 actions: assign({
                   error: ({ context, event }) => {
@@ -223,7 +237,7 @@ export const botMachine = setup({
                   },
                 }),
               },
-              { target: 'connectingShards', actions: 'spawnShards' },
+              { target: 'connectingShards', actions: { type: 'spawnShards', params: discoveryParams } },
             ],
           },
         },
