@@ -1,4 +1,7 @@
 /**
+ * Longer than ~350 lines on purpose: the class is the emulator's public test surface (waits, faults, holds), and
+ * each method is a line or two handing off to the gateway, token store or observer; the parts live in their files.
+ *
  * The emulator: one node:http server for the token endpoint, REST and the WebSocket gateway, plus the
  * observation and fault-injection surface tests use. Start it with `startEmulator()`.
  */

@@ -1,4 +1,7 @@
 /**
+ * Longer than ~350 lines on purpose: most of it is the typed records and options a test reads, then one method
+ * per fault (forged, tampered, stale, oversized, unsigned, replay), each a few lines over the shared `#send`.
+ *
  * The emulator's webhook mode: the platform side of HTTP callbacks (reference §8). It runs the
  * op 13 validation, signs and POSTs dispatches, retries when the answer is not an op 12 ACK, and
  * sends forged, tampered, stale, oversized, unsigned and replayed requests on demand.
