@@ -4,10 +4,15 @@
  *
  *   node bench/run.mjs [--quick] [--runs N] [--only throughput,latency] [--clients raw,ours] [--out DIR]
  *   node bench/run.mjs --render [--out DIR]     rewrites benchmarks.md from benchmarks.json (e.g. after editing notes.md)
+ *   node bench/run.mjs --only burst --merge [--note TEXT]
+ *                                               runs some scenarios and merges them into the existing benchmarks.json
+ *                                               (the other scenarios' runs are kept; the page says when and how the
+ *                                               merged ones were measured, with TEXT)
  *
  * --quick shrinks every size (a smoke test of the harness, ~2 min); its numbers are not the published ones.
  */
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +29,8 @@ const { values } = parseArgs({
     clients: { type: 'string' },
     out: { type: 'string' },
     render: { type: 'boolean', default: false },
+    merge: { type: 'boolean', default: false },
+    note: { type: 'string' },
   },
 });
 
@@ -32,27 +39,30 @@ const LABELS = {
   raw: 'raw ws (baseline)',
   ours: 'qq-bot-machine',
   'ours-fast-reconnect': 'qq-bot-machine, RECONNECT_BACKOFF 0',
+  'ours-inspected': 'qq-bot-machine + inspector page',
   'qq-official-bot': 'qq-official-bot 1.0.13',
   'qq-guild-bot': 'qq-guild-bot 2.9.5',
 };
 
 const FULL = {
   start: { runs: 5 },
-  throughput: { runs: 5, warmup: 10_000, count: 200_000, timeoutMs: 300_000, paired: true },
+  throughput: { runs: 5, warmup: 10_000, count: 200_000, timeoutMs: 300_000, paired: true, extraClients: ['ours-inspected'] },
   latency: { runs: 3, rate: 5_000, warmup: 5_000, count: 40_000, paired: true },
   shards: { runs: 3, count: 100, small: 10, settleMs: 1_000 },
   heap: { runs: 3, warmup: 50_000, count: 1_000_000, segments: 4, timeoutMs: 300_000 },
   recovery: { runs: 3, rate: 1_000, count: 6_000, dropAtMs: 2_500, quietMs: 1_500, maxWaitMs: 20_000, extraClients: ['ours-fast-reconnect'] },
+  burst: { runs: 3, rate: 1_000, drops: 10, gapMs: 1_000, firstDropAtMs: 1_500, tailMs: 1_500, heartbeatInterval: 300, quietMs: 1_500, maxWaitMs: 10_000 },
 };
 const QUICK = {
   start: { runs: 2 },
-  throughput: { runs: 2, warmup: 2_000, count: 20_000, timeoutMs: 120_000, paired: true },
+  throughput: { runs: 2, warmup: 2_000, count: 20_000, timeoutMs: 120_000, paired: true, extraClients: ['ours-inspected'] },
   latency: { runs: 2, rate: 5_000, warmup: 1_000, count: 5_000, paired: true },
   shards: { runs: 1, count: 20, small: 5, settleMs: 500 },
   heap: { runs: 1, warmup: 10_000, count: 50_000, segments: 2, timeoutMs: 120_000 },
   recovery: { runs: 1, rate: 1_000, count: 3_000, dropAtMs: 1_200, quietMs: 2_000, maxWaitMs: 10_000, extraClients: ['ours-fast-reconnect'] },
+  burst: { runs: 1, rate: 500, drops: 10, gapMs: 1_000, firstDropAtMs: 1_000, tailMs: 1_000, heartbeatInterval: 300, quietMs: 2_000, maxWaitMs: 10_000 },
 };
-const ORDER = ['start', 'throughput', 'latency', 'shards', 'heap', 'recovery'];
+const ORDER = ['start', 'throughput', 'latency', 'shards', 'heap', 'recovery', 'burst'];
 
 const sizes = structuredClone(values.quick ? QUICK : FULL);
 if (values.runs) for (const s of Object.values(sizes)) s.runs = Number(values.runs);
@@ -60,9 +70,19 @@ const only = values.only ? values.only.split(',') : ORDER;
 const clients = values.clients ? values.clients.split(',') : CLIENTS;
 const outDir = values.out ?? `${root}docs`;
 
+/** Where the adapters load a peer from: bench/peers, or the project's devDependencies (Node's resolution from bench/peers). */
+const peerRequire = createRequire(new URL('peers/package.json', import.meta.url));
+function peerPackageJson(name) {
+  try {
+    return peerRequire.resolve(`${name}/package.json`);
+  } catch {
+    return null;
+  }
+}
+
 function ensurePeers() {
   const peers = `${root}bench/peers`;
-  const installed = ['qq-official-bot', 'qq-guild-bot'].every((name) => existsSync(`${peers}/node_modules/${name}/package.json`));
+  const installed = ['qq-official-bot', 'qq-guild-bot'].every((name) => peerPackageJson(name) !== null);
   if (installed) return;
   console.log('installing the peer SDKs into bench/peers (npm install --prefix bench/peers) …');
   execFileSync('npm', ['install', '--prefix', peers, '--no-audit', '--no-fund'], { stdio: 'inherit' });
@@ -73,7 +93,7 @@ function environment() {
   let peers = {};
   for (const name of ['qq-official-bot', 'qq-guild-bot']) {
     try {
-      peers[name] = JSON.parse(readFileSync(`${root}bench/peers/node_modules/${name}/package.json`, 'utf8')).version;
+      peers[name] = JSON.parse(readFileSync(peerPackageJson(name), 'utf8')).version;
     } catch {
       peers[name] = null;
     }
@@ -118,13 +138,16 @@ function brief(scenario, r) {
       return `${r.heapGrowthPerMillionMB.toFixed(2)} MB/1M events [${r.heapUsedMB.join(', ')}]`;
     case 'recovery':
       return `${r.back} after ${r.resumedMs?.toFixed(0)} ms, first event ${r.firstEventAfterDropMs?.toFixed(0)} ms, lost ${r.lost}, dup ${r.duplicates}`;
+    case 'burst':
+      return `${r.back.join('/')} ${r.recovered}/${r.drops} cuts, median ${r.burstMedianMs?.toFixed(0)} ms, slowest ${r.burstMaxMs?.toFixed(0) ?? '—'} ms [${r.dropTimesMs.join(', ')}], lost ${r.lost}, dup ${r.duplicates}`;
     default:
       return JSON.stringify(r);
   }
 }
 
 async function main() {
-  ensurePeers();
+  // only a run that drives the peer SDKs needs them installed
+  if (clients.some((c) => c.startsWith('qq-'))) ensurePeers();
   const started = Date.now();
   const env = environment();
   const records = [];
@@ -158,24 +181,52 @@ async function main() {
   }
   load.push({ run: null, scenario: 'end', loadavg: os.loadavg().map((v) => +v.toFixed(2)), at: new Date().toISOString() });
 
-  const summary = summarize(records, sizes);
-  const result = {
+  const fresh = {
     generatedAt: new Date().toISOString(),
     durationSeconds: Math.round((Date.now() - started) / 1000),
     quick: values.quick,
     environment: env,
     sizes,
-    clients: Object.fromEntries([...new Set(records.map((r) => r.client))].map((c) => [c, LABELS[c] ?? c])),
     loadavg: load,
-    summary,
     runs: records,
+  };
+  const merged = values.merge ? mergeInto(JSON.parse(readFileSync(`${outDir}/benchmarks.json`, 'utf8')), fresh) : fresh;
+  const result = {
+    ...merged,
+    clients: Object.fromEntries([...new Set(merged.runs.map((r) => r.client))].map((c) => [c, LABELS[c] ?? c])),
+    summary: summarize(merged.runs, merged.sizes),
   };
   mkdirSync(outDir, { recursive: true });
   writeFileSync(`${outDir}/benchmarks.json`, `${JSON.stringify(result, null, 2)}\n`);
   const notesFile = `${root}bench/notes.md`;
   const notes = existsSync(notesFile) ? readFileSync(notesFile, 'utf8') : '';
   writeFileSync(`${outDir}/benchmarks.md`, renderReport(result, LABELS, notes));
-  console.log(`\nwrote ${outDir}/benchmarks.md and ${outDir}/benchmarks.json (${result.durationSeconds} s)`);
+  console.log(`\nwrote ${outDir}/benchmarks.md and ${outDir}/benchmarks.json (${fresh.durationSeconds} s)`);
+}
+
+/**
+ * The scenarios of `fresh` replace theirs in `previous`; everything else (the main run's date, sizes, load, the
+ * other scenarios' runs) is kept, and `partial[scenario]` says when and how each merged scenario was measured.
+ */
+function mergeInto(previous, fresh) {
+  const rerun = new Set(fresh.runs.map((r) => r.scenario));
+  const partial = { ...(previous.partial ?? {}) };
+  for (const scenario of rerun) {
+    partial[scenario] = {
+      measuredAt: fresh.generatedAt,
+      durationSeconds: fresh.durationSeconds,
+      quick: fresh.quick,
+      commit: fresh.environment.commit,
+      loadavg: fresh.loadavg,
+      ...(values.note ? { note: values.note } : {}),
+    };
+  }
+  return {
+    ...previous,
+    sizes: { ...previous.sizes, ...Object.fromEntries([...rerun].map((s) => [s, fresh.sizes[s]])) },
+    partial,
+    runs: [...previous.runs.filter((r) => !rerun.has(r.scenario)), ...fresh.runs],
+  };
 }
 
 function render() {

@@ -5,6 +5,7 @@ import { gatewayToken, OpCode, type ReadyData } from '../src/protocol/opcodes.js
 import { Secret } from '../src/secret.js';
 import { firstReconnectSpreadMs, maxTimerMs, reconnectDelayMs } from './backoff.js';
 import { DispatchSequencer } from './dispatch-sequencer.js';
+import { failedAttemptsAfter, reconnectScheduleStep } from './reconnect-policy.js';
 import type { SocketCommand, SocketEvent, SocketInput } from './shard.events.js';
 import { SystemId } from './system-actors.js';
 import type { AcquireTokenInput } from './token.machine.js';
@@ -13,13 +14,15 @@ import type { AcquireTokenInput } from './token.machine.js';
  * One gateway connection (a shard), as the protocol describes it (reference §4, §5, §7):
  *
  *   [awaitingIdentifySlot →] acquiringToken → session { connecting → awaitingHello →
- *   identifying | resuming → ready { heartbeat: waiting ↔ awaitingAck } } → disconnected →
+ *   identifying | resuming → ready { heartbeat: waiting ↔ awaitingAck, health: proving → healthy } }
+ *   → disconnected →
  *   backoff | rateLimited | invalidSessionWait → acquiringToken …  ⇢ stopped | failed
  *
  * The socket is invoked on `session`, so leaving `session` closes it and a socket the machine has
  * left can no longer send it anything (XState ignores `sendBack` from a stopped actor, and leaving
  * `session` closes the socket's dispatch gate): one socket per shard, by construction. Every timer is
- * a named delay below.
+ * a named delay below. The reconnect schedule escalates on failed attempts only, not on the
+ * disconnects of healthy sessions (`health` below, machines/reconnect-policy.ts).
  *
  * Dispatches (op 0) are the one thing the machine does not step through: the socket hands each one
  * to `context.dispatches` (machines/dispatch-sequencer.ts), which drops replays and redeliveries and
@@ -72,8 +75,15 @@ export interface ShardContext {
   user: ReadyData['user'] | null;
   heartbeatIntervalMs: number;
   heartbeatLatencyMs: number | null;
-  /** Position in the reconnect schedule; back to 0 once a session has been stable. */
-  reconnectAttempt: number;
+  /**
+   * Connection attempts in a row that ended before their session was healthy; back to 0 when a
+   * session becomes healthy. The reconnect schedule's step follows it (machines/reconnect-policy.ts).
+   */
+  failedAttempts: number;
+  /** The current connection's session has become healthy (`ready.health.healthy`). */
+  sessionHealthy: boolean;
+  /** Dispatches the sequencer had received when the session became ready: later ones are traffic. */
+  dispatchesAtReady: number;
   /** Every reconnect since the shard started, for dashboards. */
   reconnects: number;
   resumeFailures: number;
@@ -133,6 +143,11 @@ export const maxAuthFailures = 3;
 
 /** The close code we use when we close a socket we intend to resume (anything but 1000/1001). */
 export const resumableCloseCode = 4000;
+
+/** Dispatch frames the shard's sequencer has taken (delivered or dropped as duplicates). */
+function dispatchesReceived(dispatches: DispatchSequencer): number {
+  return dispatches.delivered + dispatches.duplicates;
+}
 
 /** A session to RESUME: its id from READY and a sequence number to resume from. */
 function hasResumableSession(context: ShardContext): boolean {
@@ -216,6 +231,8 @@ export const shardMachine = setup({
     planIsRateLimited: ({ context }) => context.plan?.step === 'rate-limited',
     planFollowsInvalidSession: ({ context }) => context.plan?.afterInvalidSession === true,
     hasMaxSessionAge: ({ context }) => context.maxSessionAgeMs !== null && context.maxSessionAgeMs > 0,
+    /** Dispatches arrived since READY/RESUMED (a resume replay came before RESUMED and does not count). */
+    dispatchesFlowing: ({ context }) => dispatchesReceived(context.dispatches) > context.dispatchesAtReady,
   },
   actions: {
     sendIdentify: sendTo('socket', ({ context }): SocketCommand => ({
@@ -315,7 +332,14 @@ export const shardMachine = setup({
       enqueue.assign({ sessionId: null });
       enqueue(() => context.dispatches.forget());
     }),
-    resetBackoff: assign({ reconnectAttempt: 0 }),
+    noteDispatchesAtReady: assign({ dispatchesAtReady: ({ context }) => dispatchesReceived(context.dispatches) }),
+    /** The session is healthy: the reconnect schedule starts again from its first step. */
+    restartReconnectSchedule: assign({ sessionHealthy: true, failedAttempts: 0 }),
+    /** The connection ended; unless its session was healthy, that was one more failed attempt. */
+    countAttemptOutcome: assign({
+      failedAttempts: ({ context }) => failedAttemptsAfter(context.failedAttempts, context.sessionHealthy),
+      sessionHealthy: false,
+    }),
     recordClose: assign({
       lastCause: ({ event }) => {
         const closed = event as Extract<ShardEvent, { type: 'SOCKET.CLOSED' }>;
@@ -352,10 +376,7 @@ export const shardMachine = setup({
       if (plan.step === 'identify') enqueue(() => context.dispatches.forget());
       enqueue.emit({ type: 'shard.disconnected', shard: context.shardId, cause, plan });
     }),
-    countReconnect: assign({
-      reconnectAttempt: ({ context }) => context.reconnectAttempt + 1,
-      reconnects: ({ context }) => context.reconnects + 1,
-    }),
+    countReconnect: assign({ reconnects: ({ context }) => context.reconnects + 1 }),
     failIdentify: assign({
       error: ({ context }) =>
         new QQInvalidSessionError(
@@ -390,9 +411,11 @@ export const shardMachine = setup({
     RESUMED_TIMEOUT: 30_000,
     /** From Hello's `heartbeat_interval`. */
     HEARTBEAT_INTERVAL: ({ context }) => context.heartbeatIntervalMs,
-    /** A session that stayed up this long resets the reconnect schedule. */
-    STABLE_SESSION: 60_000,
-    RECONNECT_BACKOFF: ({ context }) => reconnectDelayMs(context.reconnectAttempt - 1, Math.random, firstReconnectSpreadMs(context.shardCount)),
+    /** A session with dispatches flowing for this long is healthy even before its first ACK. */
+    HEALTHY_BY_TRAFFIC_AFTER: ({ context }) => context.heartbeatIntervalMs,
+    /** The schedule's step after the failed attempts in a row (machines/reconnect-policy.ts). */
+    RECONNECT_BACKOFF: ({ context }) =>
+      reconnectDelayMs(reconnectScheduleStep(context.failedAttempts), Math.random, firstReconnectSpreadMs(context.shardCount)),
     /** 4008: the platform asks us to slow down (qqbot-nodejs waits 60 s; reference §5.3). */
     RATE_LIMIT_WAIT: 60_000,
     /** op 9: a short random wait before identifying again (reference §4.6: about 3 s). */
@@ -412,7 +435,9 @@ export const shardMachine = setup({
     user: null,
     heartbeatIntervalMs: 45_000,
     heartbeatLatencyMs: null,
-    reconnectAttempt: 0,
+    failedAttempts: 0,
+    sessionHealthy: false,
+    dispatchesAtReady: 0,
     reconnects: 0,
     resumeFailures: 0,
     identifyRejections: 0,
@@ -570,11 +595,17 @@ export const shardMachine = setup({
                     },
                   },
                 },
-                stability: {
-                  initial: 'settling',
+                // Healthy (machines/reconnect-policy.ts): READY/RESUMED, then one heartbeat ACK or one
+                // heartbeat interval of dispatches. Only then does a disconnect restart the schedule.
+                health: {
+                  initial: 'proving',
                   states: {
-                    settling: { after: { STABLE_SESSION: { target: 'stable', actions: 'resetBackoff' } } },
-                    stable: {},
+                    proving: {
+                      entry: 'noteDispatchesAtReady',
+                      on: { 'GATEWAY.HEARTBEAT_ACK': 'healthy' },
+                      after: { HEALTHY_BY_TRAFFIC_AFTER: { guard: 'dispatchesFlowing', target: 'healthy' } },
+                    },
+                    healthy: { entry: 'restartReconnectSchedule' },
                   },
                 },
               },
@@ -582,7 +613,7 @@ export const shardMachine = setup({
           },
         },
         disconnected: {
-          entry: 'planReconnect',
+          entry: ['countAttemptOutcome', 'planReconnect'],
           always: [
             { guard: 'planIsFatal', target: 'failed' },
             { guard: 'planIsRateLimited', target: 'rateLimited' },

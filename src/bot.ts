@@ -7,13 +7,17 @@ import { describeCause, type ShardActorRef, type ShardEmitted } from '../machine
 import { SystemId } from '../machines/system-actors.js';
 import { waitForToken, type TokenActorRef, type TokenEmitted } from '../machines/token.machine.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Subscription } from 'rxjs';
 import { QQBotError, QQConfigError, QQHandlerError } from './errors.js';
+import { startDeadline, type StartOptions } from './start-options.js';
+import { createIntentCheck } from './events/intent-check.js';
 import { WebhookTransport } from './webhook/bot-transport.js';
+import { QQWebhookError } from './webhook/errors.js';
 import { IsolatedObservable } from './events/isolated.js';
-import { createDefaultLogger } from './log.js';
+import { createDefaultLogger, errorLogFields } from './log.js';
 import { resolveOptions, type BotOptions, type ResolvedOptions } from './options.js';
 import { DeliveredEvent, type ReplyServices } from './events/bot-event.js';
-import type { AnyBotEvent, BotEvent } from './events/types.js';
+import type { AnyBotEvent, BotEvent, BotEventHandler } from './events/types.js';
 import type { QQEventType } from './protocol/events.js';
 import { createRestClient, type RestClient } from './rest/client.js';
 import { createBotLogic } from './runtime.js';
@@ -22,13 +26,18 @@ import { botStatusOf, dotted, shardStateOf, tokenStatusOf, type BotState, type S
 
 /** A running QQ bot: its event streams, its state, and its lifecycle. */
 export interface Bot {
-  /** Every dispatch from every shard, in seq order per shard. Hot and shared. */
-  readonly events$: IsolatedObservable<AnyBotEvent>;
+  /** Every dispatch from every shard, in seq order per shard. Hot and shared; a subscriber that throws cannot hurt the others. */
+  readonly events$: Observable<AnyBotEvent>;
   /** The typed REST client (auth from the token machine). See docs/rest.md. */
   readonly api: RestClient;
   /** The bot's and each shard's state, current value first. */
   readonly state$: Observable<BotState>;
-  /** Typed errors, fatal and recoverable (including exceptions thrown by subscribers). */
+  /**
+   * Typed errors: fatal failures, failed attempts the bot retries (token endpoint, gateway discovery,
+   * timeouts, refused identifies, malformed frames), handlers and subscribers that threw or rejected,
+   * refused webhook requests. Disconnects the bot recovers from by design are state, not errors:
+   * `state$` (`lastDisconnect`, `reconnects`) and a `warn` log line. See docs/api.md § errors$.
+   */
   readonly errors$: Observable<QQBotError>;
   /** The current state. */
   readonly state: BotState;
@@ -40,11 +49,40 @@ export interface Bot {
    * @example
    * ```ts
    * bot.on('C2C_MESSAGE_CREATE').subscribe((event) => console.log(event.data.author.user_openid, event.data.content));
+   * bot.on('FRIEND_ADD', 'GROUP_ADD_ROBOT').subscribe((event) => {
+   *   if (event.type === 'FRIEND_ADD') console.log(event.data.openid); // narrowed on type
+   * });
+   * ```
+   * A type the configured intents can never deliver logs a warning naming the intent to add.
+   */
+  on<K extends QQEventType>(...types: [K, ...K[]]): Observable<BotEvent<K>>;
+  /**
+   * Runs `handler` for every event of the given type(s). The handler may be `async`: whatever it
+   * throws or rejects with (a refused `reply()`, a bug) goes to `errors$` as a `QQHandlerError`
+   * (`cause` = what was thrown) and to the log, never to an unhandled rejection. Returns the
+   * subscription; `stop()` ends it too.
+   *
+   * @example
+   * ```ts
+   * bot.handle('C2C_MESSAGE_CREATE', async (event) => {
+   *   await event.reply(`you said: ${event.data.content}`);
+   * });
+   * bot.handle(['FRIEND_ADD', 'GROUP_ADD_ROBOT'], (event) => event.reply('hello'));
    * ```
    */
-  on<K extends QQEventType>(...types: [K, ...K[]]): IsolatedObservable<BotEvent<K>>;
-  /** Connects every shard. Resolves when all are READY; rejects with a typed error on a fatal one. */
-  start(): Promise<void>;
+  handle<K extends QQEventType>(types: K | readonly [K, ...K[]], handler: BotEventHandler<K>): Subscription;
+  /**
+   * Connects every shard. Resolves when all are READY; rejects with a typed error on a fatal one.
+   * With `timeoutMs` or `signal`, a start that has not finished in time (or is aborted) stops the
+   * bot and rejects with a `QQTimeoutError` / `QQBotError('STOPPED')` whose `cause` is the last error
+   * seen (e.g. the gateway discovery failure that kept it from connecting).
+   *
+   * @example
+   * ```ts
+   * await bot.start({ timeoutMs: 30_000 });
+   * ```
+   */
+  start(options?: StartOptions): Promise<void>;
   /** Closes every socket with 1000, cancels every timer, completes the streams. */
   stop(): Promise<void>;
   /** A valid access token (for REST calls), refreshed by the token machine. */
@@ -79,8 +117,10 @@ export function createWebhookHandler(bot: Bot): (req: IncomingMessage, res: Serv
  * ```ts
  * import { createBot } from 'qq-bot-machine';
  * const bot = createBot({ appId: process.env.QQ_BOT_APP_ID!, secret: process.env.QQ_BOT_SECRET!, intents: ['GROUP_AND_C2C_EVENT'] });
- * bot.on('C2C_MESSAGE_CREATE').subscribe((event) => console.log(event.data.content));
- * await bot.start();
+ * bot.handle('C2C_MESSAGE_CREATE', async (event) => {
+ *   await event.reply(`you said: ${event.data.content}`);
+ * });
+ * await bot.start({ timeoutMs: 60_000 });
  * ```
  */
 export function createBot(options: BotOptions): Bot {
@@ -90,7 +130,7 @@ export function createBot(options: BotOptions): Bot {
 
 class BotRuntime implements Bot {
   readonly actor: BotActorRef;
-  readonly events$: IsolatedObservable<AnyBotEvent>;
+  readonly events$: Observable<AnyBotEvent>;
   readonly state$: Observable<BotState>;
   readonly errors$: Observable<QQBotError>;
   readonly api: RestClient;
@@ -106,7 +146,10 @@ class BotRuntime implements Bot {
   readonly #shardLoggers = new Map<number, Logger>();
   readonly #lastValues = new Map<string, string>();
   readonly #reportedErrors = new WeakSet<object>();
-  readonly #byType = new Map<string, IsolatedObservable<AnyBotEvent>>();
+  readonly #byType = new Map<string, Observable<AnyBotEvent>>();
+  readonly #intentCheck: (types: readonly string[]) => void;
+  #lastError: QQBotError | null = null;
+  #settling = false;
   readonly #replyServices: ReplyServices;
   readonly #webhook: WebhookTransport | null = null;
   #webhookStatus: BotState['status'] = 'idle';
@@ -117,10 +160,11 @@ class BotRuntime implements Bot {
     this.#options = options;
     this.#logger = options.logger ?? createDefaultLogger();
     for (const warning of options.warnings) this.#logger.warn(warning);
+    this.#intentCheck = createIntentCheck(options.transport === 'webhook' ? null : options.intents, (warning) => this.#logger.warn(warning));
     const sink = (error: unknown, value: unknown) => this.#subscriberThrew(error, value);
     this.events$ = new IsolatedObservable(this.#events.asObservable(), sink);
     this.errors$ = new IsolatedObservable(this.#errors.asObservable(), (error) => {
-      this.#logger.error({ err: describeError(error) }, 'an errors$ subscriber threw');
+      this.#logger.error(errorLogFields(error), 'an errors$ subscriber threw');
     });
     this.#state = new BehaviorSubject<BotState>({ status: 'idle', token: 'none', shards: [] });
     this.state$ = new IsolatedObservable(
@@ -140,7 +184,8 @@ class BotRuntime implements Bot {
     if (options.transport === 'webhook') {
       this.#webhook = new WebhookTransport(options, this.#logger, {
         onEvent: (event) => this.#events.next(new DeliveredEvent(event.type, event.id, null, 0, event.data, this.#replyServices) as unknown as AnyBotEvent),
-        onError: (error) => this.#report(error, 'webhook error'),
+        // The receiver logs each rejected request itself (one line per request): errors$ only.
+        onError: (error) => this.#report(error, 'webhook error', error instanceof QQWebhookError ? null : this.#logger),
       });
       webhookTransports.set(this, this.#webhook);
     }
@@ -178,7 +223,8 @@ class BotRuntime implements Bot {
     return { ...state, shards: state.shards.map((shard) => ({ ...shard, seq: this.#shards.get(shard.id)?.getSnapshot().context.dispatches.seq ?? shard.seq })) };
   }
 
-  on<K extends QQEventType>(...types: [K, ...K[]]): IsolatedObservable<BotEvent<K>> {
+  on<K extends QQEventType>(...types: [K, ...K[]]): Observable<BotEvent<K>> {
+    this.#intentCheck(types);
     const key = types.join(',');
     let stream = this.#byType.get(key);
     if (!stream) {
@@ -186,7 +232,22 @@ class BotRuntime implements Bot {
       stream = this.events$.pipe(filter((event) => wanted.has(event.type)));
       this.#byType.set(key, stream);
     }
-    return stream as unknown as IsolatedObservable<BotEvent<K>>;
+    return stream as Observable<BotEvent<K>>;
+  }
+
+  handle<K extends QQEventType>(types: K | readonly [K, ...K[]], handler: BotEventHandler<K>): Subscription {
+    const list = (typeof types === 'string' ? [types] : [...types]) as [K, ...K[]];
+    return this.on(...list).subscribe((event) => {
+      const failed = (error: unknown) => this.#subscriberThrew(error, event, 'a handler failed');
+      let result: unknown;
+      try {
+        result = handler(event);
+      } catch (error) {
+        failed(error);
+        return;
+      }
+      if (isPromiseLike(result)) result.then(undefined, failed);
+    });
   }
 
   get webhook(): { readonly url: string | null } | null {
@@ -194,7 +255,15 @@ class BotRuntime implements Bot {
     return transport ? { get url() { return transport.url; } } : null;
   }
 
-  start(): Promise<void> {
+  start(options: StartOptions = {}): Promise<void> {
+    return startDeadline(options, {
+      start: () => this.#startOnce(),
+      giveUp: () => this.stop(),
+      lastError: () => this.#lastError,
+    });
+  }
+
+  #startOnce(): Promise<void> {
     if (this.#startPromise) return this.#startPromise;
     if (this.#stopPromise) return Promise.reject(new QQBotError('STOPPED', 'This bot was stopped; create a new one'));
     if (this.#webhook) {
@@ -301,8 +370,28 @@ class BotRuntime implements Bot {
     }
     // A shard's own notification can reach the bot before the shard's observers hear of it, so
     // every bot step re-reads the shards.
-    for (const [shardId, shard] of this.#shards) this.#shardStates.set(shardId, shardStateOf(shard.getSnapshot()));
+    this.#rereadShards();
     this.#publishState();
+  }
+
+  #rereadShards(): void {
+    for (const [shardId, shard] of this.#shards) this.#shardStates.set(shardId, shardStateOf(shard.getSnapshot()));
+  }
+
+  /**
+   * A shard tells the bot it failed (close 4914) in the middle of its own transition: XState delivers
+   * the event to the parent at once, and the shard's snapshot changes only when its transition ends.
+   * So a final bot status is published a microtask later, with the shards re-read then; otherwise
+   * state$ would show a failed bot whose shard is still `session.ready`.
+   */
+  #publishWhenShardsSettle(): void {
+    if (this.#settling) return;
+    this.#settling = true;
+    queueMicrotask(() => {
+      this.#settling = false;
+      this.#rereadShards();
+      this.#publishState(true);
+    });
   }
 
   #attachShard(shard: ShardActorRef): void {
@@ -393,18 +482,22 @@ class BotRuntime implements Bot {
     }
   }
 
-  #report(error: QQBotError, message: string, log: Logger = this.#logger): void {
+  /** Logs the error once (unless `log` is null: already logged where it arose) and puts it on `errors$`. */
+  #report(error: QQBotError, message: string, log: Logger | null = this.#logger): void {
     if (this.#reportedErrors.has(error)) return;
     this.#reportedErrors.add(error);
-    const entry = { err: describeError(error) };
-    if (error.fatal) log.error(entry, message);
-    else log.warn(entry, message);
+    this.#lastError = error;
+    if (log) {
+      const entry = errorLogFields(error);
+      if (error.fatal) log.error(entry, message);
+      else log.warn(entry, message);
+    }
     if (!this.#errors.closed) this.#errors.next(error);
   }
 
-  #subscriberThrew(error: unknown, value: unknown): void {
+  #subscriberThrew(error: unknown, value: unknown, message = 'a subscriber threw'): void {
     const eventType = typeof value === 'object' && value !== null ? String((value as { type?: unknown }).type ?? '') || undefined : undefined;
-    this.#report(new QQHandlerError(error, eventType), 'a subscriber threw');
+    this.#report(new QQHandlerError(error, eventType), message);
   }
 
   #inspect(event: InspectionEvent): void {
@@ -428,7 +521,7 @@ class BotRuntime implements Bot {
       if (typeof user === 'function') user(event);
       else (user as Observer<InspectionEvent>).next?.(event);
     } catch (error) {
-      this.#logger.warn({ err: describeError(error) }, 'the inspect observer threw');
+      this.#logger.warn(errorLogFields(error), 'the inspect observer threw');
     }
   }
 
@@ -437,24 +530,36 @@ class BotRuntime implements Bot {
     this.#publishState();
   }
 
-  #publishState(): void {
+  #publishState(settled = false): void {
     if (this.#state.closed) return;
     if (this.#webhook) {
       this.#state.next({ status: this.#webhookStatus, token: tokenStatusOf(this.#webhook.token.getSnapshot()), shards: [] });
       return;
     }
     const snapshot = this.actor.getSnapshot();
+    const status = botStatusOf(snapshot);
+    if (!settled && (status === 'failed' || status === 'stopped') && [...this.#shardStates.values()].some((shard) => shard.ready)) {
+      this.#publishWhenShardsSettle();
+      return;
+    }
     const token = this.actor.system.get(SystemId.token) as TokenActorRef | undefined;
     this.#state.next({
-      status: botStatusOf(snapshot),
+      status,
       token: tokenStatusOf(token?.getSnapshot()),
       shards: [...this.#shardStates.values()].sort((a, b) => a.id - b.id),
     });
   }
 
-  #complete(): void {
+  #complete(deferred = false): void {
     if (this.#events.closed) return;
-    this.#publishState();
+    if (!this.#webhook) this.#rereadShards();
+    // The final state goes out before the streams complete (see #publishWhenShardsSettle).
+    if (!deferred && (this.#settling || [...this.#shardStates.values()].some((shard) => shard.ready))) {
+      queueMicrotask(() => this.#complete(true));
+      return;
+    }
+    if (!this.#webhook) this.#rereadShards();
+    this.#publishState(true);
     this.#events.complete();
     this.#errors.complete();
     this.#state.complete();
@@ -479,12 +584,19 @@ function stateKey(state: BotState): string {
   return JSON.stringify([state.status, state.token, state.shards.map((s) => ({ ...s, seq: null }))]);
 }
 
-function describeError(error: unknown): Record<string, unknown> {
-  if (error instanceof QQBotError) return { type: error.name, code: error.code, message: error.message, fatal: error.fatal };
-  if (error instanceof Error) return { type: error.name, message: error.message };
-  return { message: String(error) };
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 function asBotError(error: unknown): QQBotError {
   return error instanceof QQBotError ? error : new QQBotError('PROTOCOL', error instanceof Error ? error.message : String(error), { cause: error });
+}
+
+/**
+ * The root actors of a bot, for the inspector (src/inspector/): the bot machine, or a webhook
+ * bot's own token and webhook actors. Not part of the public barrel.
+ */
+export function rootActorsOf(bot: Bot): AnyActorRef[] {
+  const transport = webhookTransports.get(bot);
+  return transport ? [transport.token as AnyActorRef, transport.receiver.actor as AnyActorRef] : [bot.actor as AnyActorRef];
 }

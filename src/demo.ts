@@ -4,6 +4,7 @@ import { createBot, type Bot } from './bot.js';
 import { startEmulator, type Emulator } from './emulator/index.js';
 import type { QQBotError } from './errors.js';
 import type { AnyBotEvent } from './events/types.js';
+import { serveInspector, type InspectorServer } from './inspector/index.js';
 import type { BotState } from './state.js';
 
 /**
@@ -23,11 +24,33 @@ export async function runDemo(
 ): Promise<number> {
   const forever = args.includes('--forever');
   const verbose = args.includes('--verbose');
+  const inspect = inspectPort(args);
   const print = (line: string) => out.write(`${line}\n`);
   if (env['QQ_BOT_APP_ID'] && env['QQ_BOT_SECRET']) {
-    return runAgainstPlatform(env['QQ_BOT_APP_ID'], env['QQ_BOT_SECRET'], env['QQ_BOT_SANDBOX'] === '1', print, verbose);
+    return runAgainstPlatform(env['QQ_BOT_APP_ID'], env['QQ_BOT_SECRET'], env['QQ_BOT_SANDBOX'] === '1', print, verbose, inspect);
   }
-  return runAgainstEmulator({ forever, verbose, print, logger: options.logger, onEmulator: options.onEmulator });
+  return runAgainstEmulator({ forever, verbose, print, logger: options.logger, onEmulator: options.onEmulator, inspect });
+}
+
+/** `--inspect` (port 7070) or `--inspect=PORT`: serve the live inspector; null without the flag. */
+function inspectPort(args: string[]): number | null {
+  const flag = args.find((arg) => arg === '--inspect' || arg.startsWith('--inspect='));
+  if (!flag) return null;
+  const port = flag === '--inspect' ? 7070 : Number(flag.slice('--inspect='.length));
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--inspect=PORT needs a port from 0 to 65535, got "${flag}"`);
+  return port;
+}
+
+/** Serves the inspector on `port`, or on a free port when that one is taken; prints the URL. */
+async function startInspector(bot: Bot, port: number, print: (line: string) => void): Promise<InspectorServer> {
+  const logger = pino({ level: 'silent' });
+  const inspector = await serveInspector(bot, { port, logger }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE') throw error;
+    print(`(port ${port} is taken; using a free one)`);
+    return serveInspector(bot, { port: 0, logger });
+  });
+  print(`inspector  ${inspector.url}   ← open it in a browser (from another machine: ssh -L ${inspector.port}:127.0.0.1:${inspector.port} <this host>)\n`);
+  return inspector;
 }
 
 const appId = '102000001';
@@ -39,6 +62,7 @@ async function runAgainstEmulator(options: {
   print: (line: string) => void;
   logger: Logger | undefined;
   onEmulator: ((emulator: Emulator) => void) | undefined;
+  inspect: number | null;
 }): Promise<number> {
   const { print } = options;
   print('qq-bot-machine demo — an echo bot on the embedded QQ platform emulator');
@@ -58,9 +82,20 @@ async function runAgainstEmulator(options: {
   const watch = watchBot(bot, print);
   const replies = echo(bot, print);
   try {
+    if (options.inspect !== null) await startInspector(bot, options.inspect, print);
     await bot.start();
     await playScript(emu, bot, print);
-    if (options.forever) {
+    if (options.inspect !== null) {
+      print(summarize(emu, watch.received, bot.state, replies.count()).text);
+      print('\n--inspect: the bot keeps running and the faults play again every few seconds; press Ctrl-C to stop.');
+      const stopped = untilSignal();
+      let running = true;
+      void stopped.then(() => (running = false));
+      while (running) {
+        await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 4_000))]);
+        if (running) await Promise.race([stopped, playScript(emu, bot, print)]);
+      }
+    } else if (options.forever) {
       print('\n--forever: the bot keeps running; send events with the emulator CLI or press Ctrl-C.');
       await untilSignal();
     }
@@ -77,12 +112,13 @@ async function runAgainstEmulator(options: {
   }
 }
 
-async function runAgainstPlatform(id: string, key: string, sandbox: boolean, print: (line: string) => void, verbose: boolean): Promise<number> {
+async function runAgainstPlatform(id: string, key: string, sandbox: boolean, print: (line: string) => void, verbose: boolean, inspect: number | null): Promise<number> {
   print(`qq-bot-machine demo — echo bot on the ${sandbox ? 'sandbox' : 'production'} QQ platform (Ctrl-C to stop)`);
   const bot = createBot({ appId: id, secret: key, sandbox, logger: pino({ level: verbose ? 'debug' : 'info' }) });
   const watch = watchBot(bot, print);
   echo(bot, print);
   try {
+    if (inspect !== null) await startInspector(bot, inspect, print);
     await bot.start();
     await untilSignal();
     return 0;
@@ -130,8 +166,8 @@ function describe(event: AnyBotEvent): string {
 /** The echo: every message gets its content back as a passive reply. */
 function echo(bot: Bot, print: (line: string) => void) {
   let count = 0;
-  bot.on('C2C_MESSAGE_CREATE', 'GROUP_AT_MESSAGE_CREATE', 'AT_MESSAGE_CREATE', 'DIRECT_MESSAGE_CREATE').subscribe(async (event) => {
-    const text = `echo: ${String((event.data as { content?: string }).content ?? '').trim()}`;
+  bot.handle(['C2C_MESSAGE_CREATE', 'GROUP_AT_MESSAGE_CREATE', 'AT_MESSAGE_CREATE', 'DIRECT_MESSAGE_CREATE'], async (event) => {
+    const text = `echo: ${(event.data.content ?? '').trim()}`;
     try {
       await event.reply(text);
       count += 1;
@@ -146,10 +182,12 @@ function echo(bot: Bot, print: (line: string) => void) {
 async function playScript(emu: Emulator, bot: Bot, print: (line: string) => void): Promise<void> {
   const step = (text: string) => print(`\n▶ ${text}`);
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  // counted from where this run of the script starts (--inspect plays it again and again)
+  const before = Math.min(...bot.state.shards.map((s) => s.reconnects));
   const readyAgain = (reconnects: number) =>
     new Promise<void>((resolve) => {
       const subscription = bot.state$.subscribe((state) => {
-        if (state.shards.every((s) => s.ready && s.reconnects >= reconnects)) {
+        if (state.shards.every((s) => s.ready && s.reconnects >= before + reconnects)) {
           queueMicrotask(() => subscription.unsubscribe());
           resolve();
         }

@@ -8,8 +8,8 @@ import { tokenMachine } from '../machines/token.machine.js';
 import { webhookMachine } from '../machines/webhook.machine.js';
 
 type DirectedGraph = ReturnType<typeof toDirectedGraph>;
-type Edge = DirectedGraph['edges'][number];
-type Node = DirectedGraph['stateNode'];
+export type Edge = DirectedGraph['edges'][number];
+export type Node = DirectedGraph['stateNode'];
 
 /**
  * Renders a machine definition as a Mermaid `stateDiagram-v2`, offline, from `toDirectedGraph`.
@@ -46,31 +46,15 @@ type Node = DirectedGraph['stateNode'];
  * ```
  */
 export function toMermaid(machine: AnyStateMachine): string {
-  const graph = toDirectedGraph(machine);
-  const root = graph.stateNode;
+  const { root, edges } = machineEdges(machine);
   const lines: string[] = ['stateDiagram-v2'];
   const edgesByScope = new Map<Node, Edge[]>();
   const rootEdges: Edge[] = [];
-
-  const collect = (g: DirectedGraph): void => {
-    for (const edge of g.edges) {
-      if (edge.source === root) rootEdges.push(edge);
-      else {
-        const scope = commonScope(edge.source, edge.target, root);
-        edgesByScope.set(scope, [...(edgesByScope.get(scope) ?? []), edge]);
-      }
-    }
-    for (const child of g.children) collect(child);
-  };
-  collect(graph);
-  // eventless transitions are not edges of the directed graph
-  for (const node of allNodes(root)) {
-    for (const transition of node.always ?? []) {
-      for (const target of transition.target ?? [node]) {
-        const edge = { source: node, target, transition, label: { text: '' } } as unknown as Edge;
-        const scope = commonScope(node, target, root);
-        edgesByScope.set(scope, [...(edgesByScope.get(scope) ?? []), edge]);
-      }
+  for (const edge of edges) {
+    if (edge.source === root && edge.transition.eventType !== '') rootEdges.push(edge);
+    else {
+      const scope = commonScope(edge.source, edge.target, root);
+      edgesByScope.set(scope, [...(edgesByScope.get(scope) ?? []), edge]);
     }
   }
 
@@ -102,6 +86,30 @@ export function toMermaid(machine: AnyStateMachine): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * Every transition of a machine definition as an edge (source and target state nodes): the edges of
+ * `toDirectedGraph`, then the eventless (`always`) transitions, which it leaves out. A transition
+ * without a target is a self-loop. Shared by the Mermaid diagrams and the live inspector's drawing.
+ */
+export function machineEdges(machine: AnyStateMachine): { root: Node; edges: Edge[] } {
+  const graph = toDirectedGraph(machine);
+  const root = graph.stateNode;
+  const edges: Edge[] = [];
+  const collect = (g: DirectedGraph): void => {
+    edges.push(...g.edges);
+    for (const child of g.children) collect(child);
+  };
+  collect(graph);
+  for (const node of allNodes(root)) {
+    for (const transition of node.always ?? []) {
+      for (const target of transition.target ?? [node]) {
+        edges.push({ source: node, target, transition, label: { text: '' } } as unknown as Edge);
+      }
+    }
+  }
+  return { root, edges };
+}
+
 /** `xstate.after.HEARTBEAT_INTERVAL.shard.…` → `after HEARTBEAT_INTERVAL`; `xstate.done.actor.x` → `done: x`. */
 export function eventLabel(eventType: string): string {
   if (eventType === '') return 'always';
@@ -112,7 +120,8 @@ export function eventLabel(eventType: string): string {
   return eventType;
 }
 
-function edgeLabel(edge: Edge): string {
+/** The label of an edge: its event (or named delay, or `always`) and its guard in brackets. */
+export function edgeLabel(edge: Edge): string {
   const guard = guardName(edge.transition.guard);
   const text = `${eventLabel(edge.transition.eventType)}${guard ? ` [${guard}]` : ''}`;
   // ';' and '#' end or escape a Mermaid statement

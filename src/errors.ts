@@ -16,7 +16,8 @@ export type QQBotErrorCode =
   | 'API'
   | 'REPLY_RULE'
   | 'STOPPED'
-  | 'WEBHOOK';
+  | 'WEBHOOK'
+  | 'MESSAGE';
 
 export class QQBotError extends Error {
   readonly code: QQBotErrorCode;
@@ -107,8 +108,10 @@ export class QQProtocolError extends QQBotError {
 /** A timer ran out: Hello, READY/RESUMED, or a heartbeat ACK. */
 export class QQTimeoutError extends QQBotError {
   readonly waitingFor: string;
-  constructor(waitingFor: string, shard?: number) {
-    super('TIMEOUT', `Timed out waiting for ${waitingFor}`, { shard });
+  /** `cause`: the last error seen while waiting (e.g. why `start()` could not connect); its message is appended. */
+  constructor(waitingFor: string, shard?: number, options: { cause?: QQBotError | null } = {}) {
+    const cause = options.cause ?? undefined;
+    super('TIMEOUT', `Timed out waiting for ${waitingFor}${cause ? `; last error: ${cause.message}` : ''}`, { shard, cause });
     this.waitingFor = waitingFor;
   }
 }
@@ -120,11 +123,14 @@ export class QQSessionLimitError extends QQBotError {
   }
 }
 
-/** A subscriber threw. The stream, the other subscribers and the connection carry on. */
+/**
+ * A subscriber threw, or a `bot.handle()` handler threw or rejected (`cause`: what it threw, e.g. a
+ * `QQApiError` from a refused reply). The stream, the other subscribers and the connection carry on.
+ */
 export class QQHandlerError extends QQBotError {
   readonly eventType: string | undefined;
   constructor(cause: unknown, eventType?: string) {
-    super('HANDLER', `A subscriber threw while handling ${eventType ?? 'an event'}: ${describe(cause)}`, { cause });
+    super('HANDLER', `A handler failed on ${eventType ?? 'an event'}: ${describe(cause)}`, { cause });
     this.eventType = eventType;
   }
 }

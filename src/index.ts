@@ -12,15 +12,18 @@ export {
   type WebhookReceiverOptions,
   type WebhookServer,
 } from './webhook/index.js';
-export type { AnyBotEvent, BotEvent, KnownBotEvent, UnknownBotEvent, Replyable, Acknowledgeable, ReplyableEvents } from './events/types.js';
+export type { AnyBotEvent, BotEvent, BotEventHandler, KnownBotEvent, UnknownBotEvent, Replyable, Acknowledgeable, ReplyableEvents } from './events/types.js';
+export type { StartOptions } from './start-options.js';
 export { replyableEventTypes } from './events/reply-target.js';
 export * from './rest/index.js';
+export * from './messages/index.js';
 export { resolveIntents, defaultIntents, platformEndpoints, type BotOptions, type InspectionObserver, type WebhookOptions } from './options.js';
 export type { Timing } from './runtime.js';
 export type { BotState, BotStatus, ShardState } from './state.js';
 export { ofType } from './events/of-type.js';
 export { IsolatedObservable } from './events/isolated.js';
 export { recordInspection, toInspectionRecord, safeStringify, type InspectionRecorder, type InspectionRecord } from './inspect.js';
+export { serveInspector, serveRecording, type InspectorServer, type InspectorServerOptions, type ServeInspectorOptions } from './inspector/index.js';
 export { createDefaultLogger, redactPaths } from './log.js';
 export { Secret } from './secret.js';
 export * from './errors.js';

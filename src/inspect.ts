@@ -1,11 +1,19 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { InspectionEvent } from 'xstate';
+import type { AnyActorRef, InspectionEvent } from 'xstate';
+import { actorName, actorPath, machineIdOf, parentPath } from './inspector/actor-path.js';
 import { Secret } from './secret.js';
 
-/** One inspection event as plain JSON: no actor objects, no cycles, no secrets. */
+/**
+ * One inspection event as plain JSON: no actor objects, no cycles, no secrets. `actor` is the
+ * actor's id (the root is named after its machine: `bot`, not `x:0`), `path` its place in the tree
+ * (`bot/shard-0/socket`) and `parent` its parent's path (null for the root), so a recording can be
+ * rebuilt into the same tree. `actor.stopped` (not an XState event) marks an actor that stopped.
+ */
 export interface InspectionRecord {
-  type: InspectionEvent['type'];
+  type: InspectionEvent['type'] | 'actor.stopped';
   actor: string;
+  path: string;
+  parent: string | null;
   sessionId: string;
   at: number;
   [key: string]: unknown;
@@ -16,7 +24,14 @@ export interface InspectionRecord {
  * `[redacted]`, actor references become `{ actor: id }`, errors keep name, code and message.
  */
 export function toInspectionRecord(event: InspectionEvent): InspectionRecord {
-  const base: InspectionRecord = { type: event.type, actor: (event.actorRef as unknown as { id: string }).id, sessionId: event.actorRef.sessionId, at: Date.now() };
+  const base: InspectionRecord = {
+    type: event.type,
+    actor: actorName(event.actorRef),
+    path: actorPath(event.actorRef),
+    parent: parentPath(event.actorRef),
+    sessionId: event.actorRef.sessionId,
+    at: Date.now(),
+  };
   switch (event.type) {
     case '@xstate.event':
       return { ...base, event: plain(event.event), source: (event.sourceRef as { id?: string } | undefined)?.id ?? null };
@@ -27,17 +42,19 @@ export function toInspectionRecord(event: InspectionEvent): InspectionRecord {
     case '@xstate.microstep': {
       const transitions = (event as unknown as { _transitions?: Array<{ source: { id: string }; eventType: string; target?: Array<{ id: string }> }> })
         ._transitions ?? [];
+      const snapshot = event.snapshot as { value?: unknown; status?: string };
       return {
         ...base,
         event: event.event.type,
-        value: plain((event.snapshot as { value?: unknown }).value),
+        value: plain(snapshot.value),
+        status: snapshot.status,
         transitions: transitions.map((t) => ({ source: t.source.id, event: t.eventType, targets: t.target?.map((n) => n.id) ?? [] })),
       };
     }
     case '@xstate.action':
       return { ...base, action: event.action.type };
     case '@xstate.actor':
-      return base;
+      return { ...base, machine: machineIdOf(event.actorRef) };
     default:
       return base;
   }
@@ -96,11 +113,22 @@ export function recordInspection(file: string | WriteStream): InspectionRecorder
   const stream = typeof file === 'string' ? createWriteStream(file, { flags: 'w' }) : file;
   let count = 0;
   let closed = false;
+  const write = (record: InspectionRecord): void => {
+    count += 1;
+    stream.write(`${safeStringify(record)}\n`);
+  };
   return {
     next(event) {
       if (closed) return;
-      count += 1;
-      stream.write(`${safeStringify(toInspectionRecord(event))}\n`);
+      write(toInspectionRecord(event));
+      if (event.type === '@xstate.actor') {
+        // XState reports no inspection event when an actor stops; its observers hear `complete`.
+        const actor = event.actorRef;
+        const stopped = () => {
+          if (!closed) write({ type: 'actor.stopped', actor: actorName(actor), path: actorPath(actor), parent: parentPath(actor), sessionId: actor.sessionId, at: Date.now() });
+        };
+        (actor as AnyActorRef).subscribe({ complete: stopped, error: stopped });
+      }
     },
     close() {
       closed = true;

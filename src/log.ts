@@ -35,3 +35,22 @@ export function createDefaultLogger(options: DefaultLoggerOptions = {}): Logger 
   const config = { name: 'qq-bot-machine', level: options.level ?? 'info', redact: { paths: redactPaths, censor: '[redacted]' } };
   return options.destination ? pino(config, options.destination) : pino(config);
 }
+
+/**
+ * Log fields for an error: `{ err }` with the Error itself, so pino's `err` serializer writes its real
+ * `type` (class name), `message` and `stack`, each with the `cause` chain appended, plus its own fields
+ * (`code`, `fatal`, `status`…). A thrown non-Error is logged as `thrown` (its `typeof` and text).
+ * Error messages in this library never contain a secret; the redact paths cover the fields.
+ */
+export function errorLogFields(error: unknown): Record<string, unknown> {
+  if (error instanceof Error) return { err: error };
+  return { thrown: { type: error === null ? 'null' : typeof error, value: safeText(error) } };
+}
+
+function safeText(value: unknown): string {
+  try {
+    return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

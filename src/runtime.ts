@@ -22,7 +22,7 @@ export interface Timing {
       | 'READY_TIMEOUT'
       | 'RESUMED_TIMEOUT'
       | 'HEARTBEAT_INTERVAL'
-      | 'STABLE_SESSION'
+      | 'HEALTHY_BY_TRAFFIC_AFTER'
       | 'RECONNECT_BACKOFF'
       | 'RATE_LIMIT_WAIT'
       | 'INVALID_SESSION_WAIT'

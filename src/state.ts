@@ -16,6 +16,13 @@ export interface ShardState {
   seq: number | null;
   heartbeatLatencyMs: number | null;
   reconnects: number;
+  /**
+   * The current session is healthy: READY/RESUMED, then a heartbeat ACK or one interval of dispatches
+   * (docs/lifecycle.md). Until then a disconnect counts as a failed attempt.
+   */
+  healthy: boolean;
+  /** Connection attempts in a row that failed; the reconnect schedule's step follows it (0 after a healthy session). */
+  failedAttempts: number;
   lastDisconnect: string | null;
   error: string | null;
 }
@@ -57,6 +64,8 @@ export function shardStateOf(snapshot: SnapshotFrom<typeof shardMachine>): Shard
     seq: context.dispatches.seq,
     heartbeatLatencyMs: context.heartbeatLatencyMs === null ? null : Math.round(context.heartbeatLatencyMs * 100) / 100,
     reconnects: context.reconnects,
+    healthy: context.sessionHealthy,
+    failedAttempts: context.failedAttempts,
     lastDisconnect: context.lastCause ? describeCause(context.lastCause) : null,
     error: context.error?.message ?? null,
   };

@@ -22,6 +22,7 @@ export async function connect({ lib, pino }, { emu, onEvent, timing }) {
   bot.on('C2C_MESSAGE_CREATE').subscribe((event) => onEvent(event.data));
   const ready = bot.start();
   return {
+    bot,
     ready,
     connected: () => bot.state.shards.filter((shard) => shard.ready).length,
     describe: () => ({ shards: bot.state.shards.map((s) => ({ state: s.state, reconnects: s.reconnects, lastDisconnect: s.lastDisconnect })) }),

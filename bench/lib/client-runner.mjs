@@ -179,6 +179,15 @@ async function main() {
     return;
   }
 
+  if (scenario === 'burst') {
+    send({ type: 'ready' });
+    const { total } = await waitMessage('collect');
+    let missing = 0;
+    for (let n = 0; n < total; n++) if (seen[n] !== 1) missing += 1;
+    send({ type: 'result', unique, duplicates, deliveries, missing, extra: client.describe?.() ?? null });
+    return;
+  }
+
   if (scenario === 'recovery') {
     send({ type: 'ready' });
     const { dropNs, total } = await waitMessage('collect');

@@ -7,6 +7,9 @@
  *   { cmd: 'dispatch-paced', count, from, rate, dropAtMs }
  *                                           C2C events through the emulator's regular dispatch path (session
  *                                           replay buffer, intents filter), dropping the connection at dropAtMs
+ *   { cmd: 'dispatch-drops', count, from, rate, firstDropAtMs, drops, gapMs, maxWaitMs }
+ *                                           the same regular dispatches, with `drops` TCP drops `gapMs` apart (each
+ *                                           waits until the client is back), timing each drop → RESUMED/READY
  *   { cmd: 'stats' }                       emulator stats, connections, sessions
  *   { cmd: 'close' }
  *
@@ -257,6 +260,66 @@ async function dispatchPaced({ count, from = 0, rate, dropAtMs }) {
   return { startNs, endNs: nowNs(), dropNs, dropConnections, backNs, back, delivered, connections, stats: { ...emu.stats } };
 }
 
+/** A live connection (the client's, before any drop): what a drop cuts. */
+const hasLiveConnection = () => emu.connections.some((c) => !c.closed);
+
+/**
+ * Regular emulator dispatches at `rate` while the client's connection is cut `drops` times, `gapMs` apart (issue 13:
+ * recovery must not slow down fault after fault). A drop waits until the client is back from the previous one and has
+ * a live connection; each is timed from the cut to the first RESUMED (or READY) the emulator sends on a later
+ * connection, noticed synchronously as the emulator records the frame.
+ */
+async function dispatchDrops({ count, from = 0, rate, firstDropAtMs, drops, gapMs, maxWaitMs = 10_000 }) {
+  const startNs = nowNs();
+  const records = [];
+  const delivered = { yes: 0, no: 0 };
+  let sent = 0;
+  const dropper = (async () => {
+    let nextAtMs = firstDropAtMs;
+    for (let k = 0; k < drops; k++) {
+      while ((nowNs() - startNs) / 1e6 < nextAtMs || !hasLiveConnection()) await new Promise((resolve) => setTimeout(resolve, 1));
+      const firstConnection = emu.connections.length;
+      const scanned = new Map();
+      const findBack = () => {
+        for (const record of emu.connections.slice(firstConnection)) {
+          const fromIndex = scanned.get(record.id) ?? 0;
+          for (let i = fromIndex; i < record.sent.length; i++) {
+            const f = record.sent[i];
+            if (f.op === 0 && (f.t === 'RESUMED' || f.t === 'READY')) return f.t;
+          }
+          scanned.set(record.id, record.sent.length);
+        }
+        return undefined;
+      };
+      let backNs = null;
+      const back = emu
+        .waitFor(() => {
+          const found = findBack();
+          if (found) backNs = nowNs();
+          return found;
+        }, { timeoutMs: maxWaitMs, description: `a RESUMED or READY after drop ${k + 1}` })
+        .catch(() => 'timeout');
+      emu.dropConnection();
+      const dropNs = nowNs();
+      const how = await back;
+      records.push({ dropNs, backNs, back: how, ms: backNs === null ? null : (backNs - dropNs) / 1e6, connections: emu.connections.length - firstConnection });
+      nextAtMs = (dropNs - startNs) / 1e6 + gapMs;
+    }
+  })();
+  while (sent < count) {
+    const elapsedMs = (nowNs() - startNs) / 1e6;
+    const due = Math.min(count, Math.floor((elapsedMs / 1000) * rate) + 1);
+    for (; sent < due; sent++) {
+      const result = emu.dispatch(TYPE, payload(from + sent));
+      if (result.delivered) delivered.yes += 1;
+      else delivered.no += 1;
+    }
+    if (sent < count) await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await dropper;
+  return { startNs, endNs: nowNs(), drops: records, delivered, stats: { ...emu.stats } };
+}
+
 process.on('message', async (message) => {
   try {
     switch (message.cmd) {
@@ -268,6 +331,9 @@ process.on('message', async (message) => {
         return;
       case 'dispatch-paced':
         send({ type: 'dispatch-done', id: message.id, ...(await dispatchPaced(message)) });
+        return;
+      case 'dispatch-drops':
+        send({ type: 'drops-done', id: message.id, ...(await dispatchDrops(message)) });
         return;
       case 'stats':
         send({

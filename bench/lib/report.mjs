@@ -38,6 +38,13 @@ export const METRICS = {
     duplicates: { lower: true },
     connections: { lower: true },
   },
+  burst: {
+    burstMedianMs: { lower: true, vsRaw: 'ratio' },
+    burstMaxMs: { lower: true, vsRaw: 'ratio' },
+    lost: { lower: true },
+    duplicates: { lower: true },
+    connections: { lower: true },
+  },
 };
 
 export function summarize(records) {
@@ -66,6 +73,7 @@ export function summarize(records) {
         entry[`${metric}${how.vsRaw === 'ratio' ? 'VsRaw' : 'AddedOverRaw'}`] = stat(compared);
       }
       if (scenario === 'recovery') entry.back = mine.map((r) => r.back ?? null);
+      if (scenario === 'burst') entry.back = mine.flatMap((r) => r.back ?? []);
       summary[scenario][client] = entry;
     }
   }
@@ -84,11 +92,11 @@ function table(header, rows) {
   return [`| ${header.join(' | ')} |`, `| ${header.map((h, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
-const clientOrder = ['raw', 'ours', 'ours-fast-reconnect', 'qq-official-bot', 'qq-guild-bot'];
+const clientOrder = ['raw', 'ours', 'ours-inspected', 'ours-fast-reconnect', 'qq-official-bot', 'qq-guild-bot'];
 const ordered = (block) => clientOrder.filter((c) => block?.[c]);
 
 /** Metrics whose comparison with the peers uses the per-run comparison to raw (time is noisy; memory is not). */
-const RELATIVE = new Set(['start', 'throughput', 'latency', 'recovery']);
+const RELATIVE = new Set(['start', 'throughput', 'latency', 'recovery', 'burst']);
 
 /**
  * Ours against both peers, metric by metric, on the median. For times, the median of each client's per-run ratio
@@ -130,9 +138,14 @@ const METRIC_LABEL = {
   firstEventAfterDropMs: 'drop → first event, ms',
   lost: 'events lost',
   duplicates: 'events duplicated',
+  burstMedianMs: 'burst: drop → RESUMED/READY, median, ms',
+  burstMaxMs: 'burst: drop → RESUMED/READY, slowest, ms',
+  'burst.lost': 'burst: events lost',
+  'burst.duplicates': 'burst: events duplicated',
 };
+const labelOf = (row) => METRIC_LABEL[`${row.scenario}.${row.metric}`] ?? METRIC_LABEL[row.metric] ?? row.metric;
 
-const DIGITS = { eventsPerSec: 0, startMs: 0, importMs: 0, p50Ms: 3, p99Ms: 3, maxMs: 1, heapPerShardKB: 1, rssPerShardKB: 0, heapGrowthPerMillionMB: 2, resumedMs: 0, firstEventAfterDropMs: 0, lost: 0, duplicates: 0 };
+const DIGITS = { eventsPerSec: 0, startMs: 0, importMs: 0, p50Ms: 3, p99Ms: 3, maxMs: 1, heapPerShardKB: 1, rssPerShardKB: 0, heapGrowthPerMillionMB: 2, resumedMs: 0, firstEventAfterDropMs: 0, lost: 0, duplicates: 0, burstMedianMs: 0, burstMaxMs: 0 };
 
 export function renderReport(result, labels, notes) {
   const { summary, sizes, environment: env } = result;
@@ -246,6 +259,30 @@ export function renderReport(result, labels, notes) {
     })), '');
   }
 
+  // 4b. burst
+  if (s.burst) {
+    const t = sizes.burst;
+    const partial = result.partial?.burst;
+    out.push('### Burst: drop after drop', '');
+    if (partial) {
+      const loads = partial.loadavg.map((l) => l.loadavg[0]);
+      out.push(`> Measured separately on ${partial.measuredAt.slice(0, 10)} (${partial.measuredAt}), commit ${partial.commit ?? '—'}, ` +
+        `${partial.quick ? '**QUICK sizes**' : 'full sizes'}, ${t.runs} run${t.runs === 1 ? '' : 's'}; load average (1 min) ${num(Math.min(...loads), 1)}–${num(Math.max(...loads), 1)} on ${env.cores} cores.` +
+        `${partial.note ? ` ${partial.note}` : ''}`, '');
+    }
+    out.push(`Events at ${num(t.rate)}/s through the regular dispatch path, Hello's \`heartbeat_interval\` ${num(t.heartbeatInterval)} ms. ${num(t.firstDropAtMs / 1000, 1)} s in, the emulator ` +
+      `cuts the client's TCP connection (1006), and again ${num(t.gapMs / 1000, 1)} s after each cut (once the client is back), ${t.drops} cuts in all (issue 13: recovery must not slow down ` +
+      'fault after fault). Per cut: cut → the first RESUMED (READY for a client that identified afresh) on a later connection. Median and slowest cut of each run, then the median ' +
+      'over runs (range); lost and duplicated by event id over the whole run.', '');
+    out.push(table(['client', 'came back with', 'cut → back, median, ms', 'cut → back, slowest, ms', 'each cut, ms (first run)', 'lost (each run)', 'duplicated (each run)', 'connections opened'], ordered(s.burst).map((c) => {
+      const r = s.burst[c];
+      const runs = result.runs.filter((x) => x.scenario === 'burst' && x.client === c);
+      const each = (m) => runs.map((x) => x[m] ?? '—').join(' / ');
+      const first = runs[0]?.dropTimesMs?.map((ms) => (ms === null ? 'none' : num(ms))).join(', ') ?? '—';
+      return [L(c), [...new Set(r.back)].join(', '), `${cell(r.burstMedianMs)} (${range(r.burstMedianMs)})`, `${cell(r.burstMaxMs)} (${range(r.burstMaxMs)})`, first, each('lost'), each('duplicates'), each('connections')];
+    })), '');
+  }
+
   // 5. start
   if (s.start) {
     const t = sizes.start;
@@ -266,6 +303,13 @@ export function renderReport(result, labels, notes) {
     const v = o('throughput').eventsPerSecVsRaw;
     rows.push(['throughput ≥ 0.85 × raw', v ? `${num(v.median, 2)}× (${num(v.min, 2)}–${num(v.max, 2)})` : '—', v ? (v.median >= 0.85 ? 'met' : '**missed**') : '—']);
   }
+  // With and without the inspector, each taken as its ratio to the raw client measured right before it: the
+  // machine's load drifts between runs; the pairing cancels most of it.
+  const inspected = s.throughput?.['ours-inspected']?.eventsPerSecVsRaw;
+  if (inspected && o('throughput')?.eventsPerSecVsRaw) {
+    const v = inspected.median / o('throughput').eventsPerSecVsRaw.median;
+    rows.push(['throughput with the inspector serving a page ≥ 0.8 × without it (each × its paired raw)', `${num(v, 2)}×`, v >= 0.8 ? 'met' : '**missed**']);
+  }
   if (o('latency')) {
     const v = o('latency').p99MsAddedOverRaw;
     rows.push([`p99 added latency < 1 ms at ${num(sizes.latency.rate)}/s`, v ? `${num(v.median, 3)} ms (${num(v.min, 3)} … ${num(v.max, 3)})` : '—', v ? (v.median < 1 ? 'met' : '**missed**') : '—']);
@@ -285,13 +329,18 @@ export function renderReport(result, labels, notes) {
     const ok = runs.length > 0 && runs.every((x) => x.lost === 0 && x.duplicates === 0);
     rows.push(['recovery: 0 lost / 0 duplicated', runs.map((x) => `${x.lost ?? '—'} / ${x.duplicates ?? '—'}`).join(', '), ok ? 'met' : '**missed**']);
   }
+  if (o('burst')) {
+    const runs = result.runs.filter((x) => x.scenario === 'burst' && x.client === 'ours');
+    const ok = runs.length > 0 && runs.every((x) => x.burstMaxMs !== null && x.burstMaxMs <= 1_000 && x.lost === 0 && x.duplicates === 0);
+    rows.push(['burst: every cut back (RESUMED) within 1 s, 0 lost / 0 duplicated', runs.map((x) => `slowest ${num(x.burstMaxMs)} ms, ${x.lost ?? '—'} / ${x.duplicates ?? '—'}`).join('; '), ok ? 'met' : '**missed**']);
+  }
   const vs = versusPeers(s);
   const behind = vs.filter((r) => r.verdict === 'behind');
   const tied = vs.filter((r) => r.verdict === 'tied');
   rows.push([
     'ahead of both peers on every row',
-    `${vs.length - behind.length - tied.length} of ${vs.length} rows ahead${tied.length ? `, ${tied.length} tied (${tied.map((r) => METRIC_LABEL[r.metric] ?? r.metric).join('; ')})` : ''}`,
-    behind.length === 0 ? 'met' : `**missed** (behind on: ${behind.map((r) => METRIC_LABEL[r.metric] ?? r.metric).join('; ')})`,
+    `${vs.length - behind.length - tied.length} of ${vs.length} rows ahead${tied.length ? `, ${tied.length} tied (${tied.map(labelOf).join('; ')})` : ''}`,
+    behind.length === 0 ? 'met' : `**missed** (behind on: ${behind.map(labelOf).join('; ')})`,
   ]);
   out.push(table(['target', 'measured (median)', ''], rows), '');
   out.push('Row by row, ours against the peers (medians; times as the median of each run\'s ratio to, or difference from, the raw client measured next to it):', '');
@@ -299,7 +348,7 @@ export function renderReport(result, labels, notes) {
     const digits = r.basis === 'ratio' ? 2 : DIGITS[r.metric] ?? 2;
     const show = (v) => (v === null ? '—' : r.basis === 'ratio' ? `${num(v, 2)}×` : r.basis === 'added' ? `${v >= 0 ? '+' : ''}${num(v, digits)}` : num(v, digits));
     const basis = r.basis === 'ratio' ? '× raw (per run)' : r.basis === 'added' ? 'minus raw (per run)' : 'value';
-    return [METRIC_LABEL[r.metric] ?? r.metric, basis, show(r.ours), show(r.peers[0]), show(r.peers[1]), r.verdict];
+    return [labelOf(r), basis, show(r.ours), show(r.peers[0]), show(r.peers[1]), r.verdict];
   })), '');
 
   // method

@@ -1,5 +1,5 @@
 /**
- * The five scenarios. Each takes a client adapter name and the sizes, starts a fresh emulator process and a fresh
+ * The six scenarios. Each takes a client adapter name and the sizes, starts a fresh emulator process and a fresh
  * client process, drives them, and returns the measured numbers of that one (client, run).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -184,6 +184,54 @@ export function recovery(adapter, sizes) {
       back: done.back,
       resumedMs: done.backNs !== null ? (done.backNs - done.dropNs) / 1e6 : null,
       firstEventAfterDropMs: result.firstReplayNs !== null ? (result.firstReplayNs - done.dropNs) / 1e6 : null,
+      lost: result.missing,
+      duplicates: result.duplicates,
+      connections: stats.connections.length,
+      identifies: stats.stats.identifies,
+      resumes: stats.stats.resumes,
+    };
+  });
+}
+
+/**
+ * 4b. Burst (issue 13): events at `rate` through the regular dispatch path while the client's TCP connection is cut
+ * `drops` times, `gapMs` apart, at Hello's `heartbeat_interval` = `heartbeatInterval` (the issue's 300 ms, so that a
+ * session can prove itself healthy between drops). Per drop: cut → RESUMED (or READY) in the emulator.
+ */
+export function burst(adapter, sizes) {
+  const { rate, drops, gapMs, firstDropAtMs, tailMs, heartbeatInterval, quietMs, maxWaitMs } = sizes.burst;
+  const count = Math.round((rate * (firstDropAtMs + drops * gapMs + tailMs)) / 1000);
+  return withProcesses(adapter, { heartbeatInterval }, 'burst', { capacity: count }, async ({ host, client }) => {
+    await client.next('ready', 60_000);
+    const done = await host.request({ cmd: 'dispatch-drops', count, from: 0, rate, firstDropAtMs, drops, gapMs, maxWaitMs }, 'drops-done', 300_000);
+    // Wait until everything arrived, or nothing new arrived for quietMs.
+    let last = -1;
+    let lastChange = Date.now();
+    for (;;) {
+      client.send({ cmd: 'poll' });
+      const progress = await client.next('progress', 10_000);
+      if (progress.unique >= count && Date.now() - lastChange > 300) break;
+      if (progress.deliveries !== last) {
+        last = progress.deliveries;
+        lastChange = Date.now();
+      }
+      if (Date.now() - lastChange > quietMs) break;
+      await sleep(100);
+    }
+    await sleep(500);
+    client.send({ cmd: 'collect', total: count });
+    const result = await client.next('result', 30_000);
+    const stats = await host.request({ cmd: 'stats' }, 'stats');
+    const times = done.drops.map((d) => d.ms).filter((ms) => ms !== null).sort((a, b) => a - b);
+    const median = times.length === 0 ? null : times.length % 2 ? times[(times.length - 1) / 2] : (times[times.length / 2 - 1] + times[times.length / 2]) / 2;
+    return {
+      events: count,
+      drops: done.drops.length,
+      dropTimesMs: done.drops.map((d) => (d.ms === null ? null : +d.ms.toFixed(1))),
+      back: [...new Set(done.drops.map((d) => d.back))],
+      recovered: times.length,
+      burstMedianMs: median,
+      burstMaxMs: times.length === done.drops.length && times.length > 0 ? times.at(-1) : null,
       lost: result.missing,
       duplicates: result.duplicates,
       connections: stats.connections.length,

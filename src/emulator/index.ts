@@ -33,5 +33,6 @@ export { guildShard } from './gateway/shard-routing.js';
 export { runEmulatorCli } from './cli.js';
 export * from './payloads.js';
 export { createRestEmulator, RestState, restErrors } from './rest/index.js';
+export { guildWorldOf, GuildWorld, guildErrors, VOICE_CHANNEL_ID, SCHEDULE_CHANNEL_ID, FORUM_CHANNEL_ID } from './rest/index.js';
 export type { RestEmulatorOptions, SentMessage, UploadRecord, RecallRecord, InteractionAck, DmSession, RejectedRequest } from './rest/index.js';
 export { EmulatorWebhook, type WebhookModeOptions } from './webhook/index.js';

@@ -43,7 +43,9 @@ export class DeliveredEvent {
    *
    * @example
    * ```ts
-   * bot.on('C2C_MESSAGE_CREATE').subscribe((event) => event.reply(`you said ${event.data.content}`));
+   * bot.handle('C2C_MESSAGE_CREATE', async (event) => {
+   *   await event.reply(`you said ${event.data.content}`);
+   * });
    * ```
    */
   reply(content: string | Record<string, unknown>): Promise<SendResult> {

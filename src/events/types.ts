@@ -22,10 +22,22 @@ export interface Acknowledgeable {
   ack(code?: InteractionResult): Promise<void>;
 }
 
-/** An event as `bot.on()` delivers it: the typed envelope, plus reply/ack where the platform allows them. */
-export type BotEvent<K extends QQEventType> = QQEvent<K, QQEventMap[K]> &
+/**
+ * An event as `bot.on()` delivers it: the typed envelope, plus reply/ack where the platform allows them.
+ * Distributes over a union of types, so `BotEvent<'A' | 'B'>` is `BotEvent<'A'> | BotEvent<'B'>`
+ * and narrows on `event.type`.
+ */
+export type BotEvent<K extends QQEventType> = K extends QQEventType ? SingleBotEvent<K> : never;
+
+type SingleBotEvent<K extends QQEventType> = QQEvent<K, QQEventMap[K]> &
   (K extends keyof ReplyableEvents ? Replyable<ReplyableEvents[K]> : unknown) &
   (K extends 'INTERACTION_CREATE' ? Acknowledgeable : unknown);
+
+/**
+ * A handler for `bot.handle()`: may be `async`. A throw or a rejection goes to `errors$` (as a
+ * `QQHandlerError`) and the log; it never becomes an unhandled rejection.
+ */
+export type BotEventHandler<K extends QQEventType> = (event: BotEvent<K>) => unknown;
 
 /** Every known event type, as a union discriminated by `type`. */
 export type KnownBotEvent = { [K in QQEventType]: BotEvent<K> }[QQEventType];

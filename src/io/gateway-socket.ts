@@ -9,7 +9,10 @@ import { decodeFrame } from './frame-decoder.js';
 export interface GatewaySocketOptions {
   /** Largest frame accepted; a bigger one closes the socket with 1009 (and the shard resumes). */
   maxPayloadBytes?: number;
-  /** Injected for tests; defaults to `ws`. */
+  /**
+   * Injected for tests; defaults to `ws`.
+   * @internal Kept out of the published types, which must not need `@types/ws`.
+   */
   createWebSocket?: (url: string) => WebSocket;
 }
 

@@ -26,6 +26,19 @@ export interface HttpRequest {
   signal?: AbortSignal;
 }
 
+/**
+ * A body sent as given (not JSON): multipart form data, for instance. `contentType` becomes the Content-Type header.
+ *
+ * @example
+ * httpRequest({ method: 'POST', url, body: new EncodedBody('multipart/form-data; boundary=x', bytes), timeoutMs: 10_000 });
+ */
+export class EncodedBody {
+  constructor(
+    readonly contentType: string,
+    readonly bytes: Buffer,
+  ) {}
+}
+
 /** Raised when the request never got an answer: DNS, refused, reset, timeout, abort. */
 export class HttpTransportError extends Error {
   readonly timedOut: boolean;
@@ -106,11 +119,16 @@ export function httpRequest(request: HttpRequest): Promise<HttpResult> {
   });
 }
 
-function encodeRequest(request: HttpRequest): { payload: string | undefined; headers: Record<string, string> } {
+function encodeRequest(request: HttpRequest): { payload: string | Buffer | undefined; headers: Record<string, string> } {
   const headers: Record<string, string> = { 'user-agent': 'qq-bot-machine' };
   // Lower-cased so that a caller's `Content-Type` replaces the default instead of going out beside it.
   for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
   if (request.body === undefined) return { payload: undefined, headers };
+  if (request.body instanceof EncodedBody) {
+    headers['content-type'] = request.body.contentType;
+    headers['content-length'] = String(request.body.bytes.length);
+    return { payload: request.body.bytes, headers };
+  }
   const payload = JSON.stringify(request.body);
   headers['content-type'] ??= 'application/json';
   headers['content-length'] = String(Buffer.byteLength(payload));

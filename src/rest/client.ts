@@ -1,6 +1,10 @@
 import type { Secret } from '../secret.js';
 import { createApiRequester, type HttpMethod, type RestLogger } from './api-request.js';
+import { channelApi, type ChannelApi } from './channel-api.js';
+import { guildApi, type GuildApi } from './guild-api.js';
+import { loadMediaSource } from './media-source.js';
 import { toChannelMessageBody, toMediaUploadBody, toMessageBody } from './message-body.js';
+import { toMultipartBody } from './multipart.js';
 import type {
   BotUser,
   ChannelMessageBody,
@@ -35,16 +39,22 @@ export interface RecallOptions {
   hidetip?: boolean;
 }
 
-/** The typed QQ REST API (reference §9). Every method throws `QQApiError` on failure. */
-export interface RestClient {
+/**
+ * The typed QQ REST API: messages for every scene, and the guild surface (`GuildApi`,
+ * `ChannelApi`). Every method throws `QQApiError` on failure. docs/rest.md lists each endpoint with its scene rules.
+ */
+export interface RestClient extends GuildApi, ChannelApi {
   /** `POST /v2/users/{openid}/messages`. A string is a text message. */
   sendC2CMessage(openid: string, body: string | MessageBody): Promise<MessageSendResult>;
   /** `POST /v2/groups/{group_openid}/messages`. */
   sendGroupMessage(groupOpenid: string, body: string | MessageBody): Promise<MessageSendResult>;
-  /** `POST /channels/{channel_id}/messages`. */
-  sendChannelMessage(channelId: string, body: string | ChannelMessageBody): Promise<GuildMessage>;
-  /** `POST /dms/{guild_id}/messages`; `guildId` is the DM session's guild. */
-  sendDirectMessage(guildId: string, body: string | ChannelMessageBody): Promise<GuildMessage>;
+  /**
+   * `POST /channels/{channel_id}/messages`. A builder's body (with `msg_type`) is accepted and converted; a
+   * `file_image` makes it a multipart/form-data send.
+   */
+  sendChannelMessage(channelId: string, body: string | ChannelMessageBody | MessageBody): Promise<GuildMessage>;
+  /** `POST /dms/{guild_id}/messages`; `guildId` is the DM session's guild. Same bodies as `sendChannelMessage`. */
+  sendDirectMessage(guildId: string, body: string | ChannelMessageBody | MessageBody): Promise<GuildMessage>;
   /** `POST /users/@me/dms`: opens a DM with a member of a guild the bot shares. */
   createDirectMessageSession(request: DirectMessageSessionRequest): Promise<DirectMessageSession>;
   /** `DELETE /v2/users/{openid}/messages/{message_id}` (≤ 2 min after sending). */
@@ -59,7 +69,7 @@ export interface RestClient {
   uploadC2CMedia(openid: string, upload: MediaUpload): Promise<MediaUploadResult>;
   /** `POST /v2/groups/{group_openid}/files`: upload for a group media message. */
   uploadGroupMedia(groupOpenid: string, upload: MediaUpload): Promise<MediaUploadResult>;
-  /** `PUT /interactions/{interaction_id}` `{code}`; 0 = success (reference §9.7). Ack every button click. */
+  /** `PUT /interactions/{interaction_id}` `{code}`; 0 = success (QQ docs message/trans/msg-btn.md). Ack every button click. */
   acknowledgeInteraction(interactionId: string, code?: InteractionResult): Promise<void>;
   /** `GET /users/@me`: the bot's own user. */
   getMe(): Promise<BotUser>;
@@ -86,23 +96,31 @@ export function createRestClient(options: RestClientOptions): RestClient {
     await call({ method: 'DELETE', path });
   };
   const hidetip = (recall?: RecallOptions): string => (recall?.hidetip === undefined ? '' : `?hidetip=${recall.hidetip}`);
+  const sendGuild = (path: string, input: string | ChannelMessageBody | MessageBody): Promise<GuildMessage> => {
+    const { file_image: image, ...fields } = toChannelMessageBody(input);
+    return post(path, image === undefined ? fields : toMultipartBody(fields, image));
+  };
+  const upload = async (path: string, request: MediaUpload): Promise<MediaUploadResult> =>
+    post(path, toMediaUploadBody({ ...(await loadMediaSource(request)), file_type: request.file_type, ...(request.srv_send_msg !== undefined ? { srv_send_msg: request.srv_send_msg } : {}) }));
 
   return {
     sendC2CMessage: (openid, body) => post(`/v2/users/${id(openid)}/messages`, toMessageBody(body)),
     sendGroupMessage: (groupOpenid, body) => post(`/v2/groups/${id(groupOpenid)}/messages`, toMessageBody(body)),
-    sendChannelMessage: (channelId, body) => post(`/channels/${id(channelId)}/messages`, toChannelMessageBody(body)),
-    sendDirectMessage: (guildId, body) => post(`/dms/${id(guildId)}/messages`, toChannelMessageBody(body)),
+    sendChannelMessage: (channelId, body) => sendGuild(`/channels/${id(channelId)}/messages`, body),
+    sendDirectMessage: (guildId, body) => sendGuild(`/dms/${id(guildId)}/messages`, body),
     createDirectMessageSession: (request) => post('/users/@me/dms', request),
     recallC2CMessage: (openid, messageId) => remove(`/v2/users/${id(openid)}/messages/${id(messageId)}`),
     recallGroupMessage: (groupOpenid, messageId) => remove(`/v2/groups/${id(groupOpenid)}/messages/${id(messageId)}`),
     recallChannelMessage: (channelId, messageId, recall) => remove(`/channels/${id(channelId)}/messages/${id(messageId)}${hidetip(recall)}`),
     recallDirectMessage: (guildId, messageId, recall) => remove(`/dms/${id(guildId)}/messages/${id(messageId)}${hidetip(recall)}`),
-    uploadC2CMedia: (openid, upload) => post(`/v2/users/${id(openid)}/files`, toMediaUploadBody(upload)),
-    uploadGroupMedia: (groupOpenid, upload) => post(`/v2/groups/${id(groupOpenid)}/files`, toMediaUploadBody(upload)),
+    uploadC2CMedia: (openid, request) => upload(`/v2/users/${id(openid)}/files`, request),
+    uploadGroupMedia: (groupOpenid, request) => upload(`/v2/groups/${id(groupOpenid)}/files`, request),
     acknowledgeInteraction: async (interactionId, code = 0) => {
       await call({ method: 'PUT', path: `/interactions/${id(interactionId)}`, body: { code } });
     },
     getMe: async () => (await call({ method: 'GET', path: '/users/@me' })) as BotUser,
     request: async <T>(method: HttpMethod, path: string, body?: unknown) => (await call({ method, path, body })) as T,
+    ...guildApi(call),
+    ...channelApi(call),
   };
 }

@@ -1,4 +1,6 @@
-import type { ChannelMessageBody, MediaUpload, MessageBody } from './message-types.js';
+import { QQMessageError } from '../messages/errors.js';
+import type { LoadedMediaSource } from './media-source.js';
+import type { ChannelMessageBody, MediaFileType, MessageBody } from './message-types.js';
 
 /**
  * The wire body of a C2C/group send. A plain string is a text message. A media message (msg_type 7) gets
@@ -15,13 +17,22 @@ export function toMessageBody(input: string | MessageBody): MessageBody {
 }
 
 /**
- * The wire body of a guild channel / DM send. A plain string is `{ content }`.
+ * The wire body of a guild channel / DM send. A plain string is `{ content }`. A body made for C2C/group (a
+ * builder's output, with `msg_type`) loses `msg_type` and `msg_seq`, which channel bodies do not have; a
+ * msg_type 7 `media` body cannot be sent here (`file_info` is C2C/group only, reference §9.6).
  *
  * @example
- * toChannelMessageBody('hi'); // { content: 'hi' }
+ * toChannelMessageBody('hi');          // { content: 'hi' }
+ * toChannelMessageBody(markdown('**x**')); // { markdown: { content: '**x**' } }
  */
-export function toChannelMessageBody(input: string | ChannelMessageBody): ChannelMessageBody {
-  return typeof input === 'string' ? { content: input } : input;
+export function toChannelMessageBody(input: string | ChannelMessageBody | MessageBody): ChannelMessageBody {
+  if (typeof input === 'string') return { content: input };
+  if (!('msg_type' in input)) return input;
+  if (input.msg_type === 7) {
+    throw new QQMessageError('media', 'with file_info is C2C/group only; guild channels and DMs take `image` (a URL) or `file_image` (bytes)');
+  }
+  const { msg_type: _type, msg_seq: _seq, ...channel } = input as MessageBody & { msg_seq?: number };
+  return channel as ChannelMessageBody;
 }
 
 /** The wire body of `POST /v2/users|groups/{id}/files` (reference §9.6). */
@@ -39,7 +50,7 @@ export interface MediaUploadWireBody {
  * @example
  * toMediaUploadBody({ file_type: 1, data: png }); // { file_type: 1, srv_send_msg: false, file_data: 'iVBOR…' }
  */
-export function toMediaUploadBody(upload: MediaUpload): MediaUploadWireBody {
+export function toMediaUploadBody(upload: LoadedMediaSource & { file_type: MediaFileType; srv_send_msg?: boolean }): MediaUploadWireBody {
   const body: MediaUploadWireBody = { file_type: upload.file_type, srv_send_msg: upload.srv_send_msg ?? false };
   if (upload.data !== undefined) body.file_data = Buffer.from(upload.data.buffer, upload.data.byteOffset, upload.data.byteLength).toString('base64');
   else body.url = upload.url;

@@ -12,18 +12,37 @@ export type Markdown =
   | { content: string }
   | { custom_template_id: string; params?: Array<{ key: string; values: string[] }> };
 
+/**
+ * One button (QQ docs message/trans/msg-btn.md). The platform requires `render_data.{label, visited_label,
+ * style}` and `action.{type, permission, data, unsupport_tips}`; the builders `callbackButton`, `linkButton`
+ * and `commandButton` fill them with sensible defaults.
+ */
 export interface KeyboardButton {
+  /** Unique within the keyboard; `keyboard()` numbers buttons that have none. */
   id?: string;
-  render_data: { label: string; visited_label: string; style?: number };
+  render_data: {
+    label: string;
+    /** Label after a click. */
+    visited_label: string;
+    /** 0 grey outline, 1 blue outline. */
+    style?: number;
+  };
   action: {
     /** 0 jump (URL), 1 callback (INTERACTION_CREATE), 2 command. */
     type: number;
+    /** 0 specified users, 1 managers, 2 everyone, 3 specified roles (guild). */
     permission: { type: number; specify_user_ids?: string[]; specify_role_ids?: string[] };
+    /** The URL (jump), the callback data (`button_data`), or the command text. */
     data: string;
+    /** Command buttons: quote the message. */
     reply?: boolean;
+    /** Command buttons: send at once. */
     enter?: boolean;
+    /** Command buttons: 1 opens the picture picker. */
     anchor?: number;
+    /** Deprecated by the platform. */
     click_limit?: number;
+    /** Toast for clients too old for buttons; required by the docs. */
     unsupport_tips?: string;
   };
 }
@@ -104,6 +123,8 @@ export interface ChannelMessageBody {
   ark?: Ark;
   /** An image URL. */
   image?: string;
+  /** A local image; the send goes out as multipart/form-data with this as `file_image` (reference §9.1). */
+  file_image?: Buffer | Uint8Array;
   markdown?: Markdown;
   keyboard?: Keyboard;
   message_reference?: MessageReference;
@@ -160,8 +181,14 @@ export interface DirectMessageSession {
 /** `file_type` of a rich-media upload: 1 image (png/jpg), 2 video (mp4), 3 voice (silk), 4 file (reference §9.6). */
 export type MediaFileType = 1 | 2 | 3 | 4;
 
-/** What to upload: a URL the platform fetches, or bytes sent as base64 `file_data` (SDK practice, unconfirmed in docs). */
-export type MediaSource = { url: string; data?: never } | { data: Buffer | Uint8Array; url?: never };
+/**
+ * What to upload: a URL the platform fetches, bytes sent as base64 `file_data` (SDK practice, unconfirmed in
+ * docs), or a local file path the client reads into bytes first.
+ */
+export type MediaSource =
+  | { url: string; data?: never; path?: never }
+  | { data: Buffer | Uint8Array; url?: never; path?: never }
+  | { path: string; url?: never; data?: never };
 
 export type MediaUpload = MediaSource & {
   file_type: MediaFileType;

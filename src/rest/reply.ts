@@ -1,7 +1,8 @@
 import type { RestClient } from './client.js';
 import { QQApiError, QQMessageAuditError, QQReplyRuleError } from './errors.js';
 import { toChannelMessageBody, toMessageBody } from './message-body.js';
-import type { ChannelMessageBody, MediaFileType, MediaSource, MessageBody, SendResult } from './message-types.js';
+import { loadMediaSource } from './media-source.js';
+import type { ChannelMessageBody, MediaFileType, MediaSource, MediaUpload, MessageBody, SendResult } from './message-types.js';
 import type { PassiveReplyFields, ReplyAllowance, ReplyContext } from './reply-context.js';
 import { replyRules, type ReplyScene } from '../protocol/reply-rules.js';
 
@@ -43,6 +44,8 @@ export function createReply<S extends ReplyScene>(client: RestClient, ctx: Reply
   const scene: ReplyScene = ctx.scene;
 
   const send = async (body: string | MessageBody | ChannelMessageBody): Promise<SendResult> => {
+    // Convert before claiming: a body this scene cannot take fails without spending a reply slot.
+    if (!replyRules[scene].usesMsgSeq) body = toChannelMessageBody(body);
     const passive = ctx.claim();
     try {
       return await deliver(client, scene, ctx.target, body, passive);
@@ -55,9 +58,12 @@ export function createReply<S extends ReplyScene>(client: RestClient, ctx: Reply
   return {
     reply: (content) => send(content as string | MessageBody | ChannelMessageBody),
     async replyMedia(media) {
-      if (scene === 'guild' || scene === 'dm') return send(channelImage(ctx, media));
+      if (scene === 'guild' || scene === 'dm') {
+        ctx.check();
+        return send(await channelImage(ctx, media));
+      }
       ctx.check(); // before the upload: no request for a reply that cannot be made
-      const upload = { file_type: media.file_type, srv_send_msg: false, ...(media.data !== undefined ? { data: media.data } : { url: media.url as string }) };
+      const upload = { ...(await loadMediaSource(media)), file_type: media.file_type, srv_send_msg: false } as MediaUpload;
       const uploaded = scene === 'c2c' ? await client.uploadC2CMedia(ctx.target, upload) : await client.uploadGroupMedia(ctx.target, upload);
       return send({ msg_type: 7, media: { file_info: uploaded.file_info }, content: media.content ?? ' ' });
     },
@@ -81,14 +87,16 @@ function deliver(
   return scene === 'guild' ? client.sendChannelMessage(target, wire) : client.sendDirectMessage(target, wire);
 }
 
-function channelImage(ctx: ReplyContext, media: ReplyMedia): ChannelMessageBody {
-  if (media.file_type !== 1 || media.url === undefined) {
+async function channelImage(ctx: ReplyContext, media: ReplyMedia): Promise<ChannelMessageBody> {
+  if (media.file_type !== 1) {
     throw new QQReplyRuleError(
-      `Cannot send this media in a ${replyRules[ctx.scene].name}: rich-media upload is C2C/group only (reference §9.6); guild channels and DMs take an image URL`,
+      `Cannot send this media in a ${replyRules[ctx.scene].name}: video, voice and file uploads are C2C/group only; guild channels and DMs take images (a URL, bytes or a file)`,
       { rule: 'media-scene', scene: ctx.scene, elapsedMs: ctx.elapsed() },
     );
   }
-  return media.content === undefined ? { image: media.url } : { image: media.url, content: media.content };
+  const caption = media.content === undefined ? {} : { content: media.content };
+  const loaded = await loadMediaSource(media);
+  return loaded.url !== undefined ? { image: loaded.url, ...caption } : { file_image: loaded.data, ...caption };
 }
 
 /**

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { createActor } from 'xstate';
 import { webhookMachine, type WebhookActorRef, type WebhookDispatch } from '../../machines/webhook.machine.js';
 import { QQBotError, QQConfigError, QQHandlerError } from '../errors.js';
+import { errorLogFields } from '../log.js';
 import type { Clock, InspectionObserver } from '../options.js';
 import type { Secret } from '../secret.js';
 import { readRawBody } from './body.js';
@@ -122,7 +123,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
     try {
       onError(error);
     } catch (thrown) {
-      logger?.error({ err: describe(thrown) }, 'webhook: onError threw');
+      logger?.error(errorLogFields(thrown), 'webhook: onError threw');
     }
   };
 
@@ -218,7 +219,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
     actor,
     handle(req, res) {
       serve(req, res).catch((thrown: unknown) => {
-        logger?.error({ err: describe(thrown) }, 'webhook: internal error');
+        logger?.error(errorLogFields(thrown), 'webhook: internal error');
         if (!res.headersSent) sendJson(res, 500, { code: 500, message: 'internal error' });
         else res.destroy();
         report(new QQWebhookError('internal', `Webhook receiver failed: ${describe(thrown)}`, { cause: thrown }));

@@ -96,6 +96,32 @@ describe('secrets never leak', () => {
     expect(onTheWire.some((frame) => tokens.some((token) => frame.includes(`QQBot ${token}`)))).toBe(true);
   });
 
+  it('errors logged with their stack and cause chain carry no secret: rejected credentials, a refused reply in a handler', async () => {
+    const wrongSecret = 'wrong-secret-that-must-not-leak-0123';
+    fixture = await startBotOnEmulator({ bot: { secret: wrongSecret } });
+    await expect(fixture.bot.start()).rejects.toMatchObject({ code: 'AUTH' });
+    const authLines = fixture.logs.lines.filter((line) => line.includes('"err":'));
+    expect(authLines.length).toBeGreaterThan(0);
+    expect(authLines.some((line) => line.includes('"type":"QQAuthError"') && line.includes('"stack":"QQAuthError: '))).toBe(true);
+    expect(fixture.logs.text().includes(wrongSecret)).toBe(false);
+    await fixture.close();
+
+    fixture = await startBotOnEmulator();
+    const { emu, bot, logs } = fixture;
+    await bot.start();
+    bot.handle('C2C_MESSAGE_CREATE', async (event) => {
+      await event.reply(event.data.content);
+    });
+    const failed = new Promise((resolve) => bot.errors$.subscribe(resolve));
+    emu.c2cMessage({ content: ' ' });
+    await failed;
+    await bot.stop();
+    const text = logs.text();
+    expect(text).toContain('caused by: QQApiError');
+    expect(text.includes(secret)).toBe(false);
+    for (const token of emu.tokens.map((t) => t.value)) expect(text.includes(token)).toBe(false);
+  });
+
   it('Secret prints as [redacted] everywhere', () => {
     const value = new Secret('top-secret-value');
     expect(String(value)).toBe('[redacted]');

@@ -81,6 +81,22 @@ describe('event streams', () => {
     expect(emu.connections).toHaveLength(1);
   });
 
+  it('an async subscriber that rejects goes to errors$ too, not to an unhandled rejection', async () => {
+    fixture = await startBotOnEmulator();
+    const { emu, bot } = fixture;
+    await bot.start();
+    const errors = collect(bot.errors$, 1);
+    bot.on('C2C_MESSAGE_CREATE').subscribe(async (event) => {
+      await Promise.resolve();
+      throw new Error(`async handler bug on ${event.data.content}`);
+    });
+    emu.c2cMessage({ content: 'boom' });
+    const [error] = await errors;
+    expect(error).toBeInstanceOf(QQHandlerError);
+    expect((error as QQHandlerError).message).toContain('async handler bug on boom');
+    expect((error as QQHandlerError).eventType).toBe('C2C_MESSAGE_CREATE');
+  });
+
   it('state$ starts with the current state and reports session, seq, latency and reconnects', async () => {
     fixture = await startBotOnEmulator({ emulator: { heartbeatInterval: 50 } });
     const { emu, bot } = fixture;

@@ -12,21 +12,25 @@ export interface Layer {
 
 export const layers: readonly Layer[] = [
   // Pure data and types of the wire, the typed errors, the secret holder and the logger: no I/O, shared by all.
-  { name: 'ground', files: ['src/protocol/', 'src/errors.ts', 'src/secret.ts', 'src/log.ts'] },
+  { name: 'ground', files: ['src/protocol/', 'src/errors.ts', 'src/messages/errors.ts', 'src/secret.ts', 'src/log.ts'] },
   // The state machines: they import only the ground layer (and xstate). No ws, no fetch, no transport.
   { name: 'machines', files: ['machines/'], only: ['ground'] },
   // The local platform: it shares only the protocol with the client, never the client's own code.
   { name: 'emulator', files: ['src/emulator/'], only: ['ground'] },
-  // I/O actors the machines invoke, and read-only views of machine snapshots.
-  { name: 'io', files: ['src/io/', 'src/state.ts', 'src/inspect.ts', 'src/diagram.ts'], only: ['ground', 'machines'] },
-  // The typed REST client and its reply rules; the actor wiring (src/runtime.ts).
-  { name: 'rest', files: ['src/rest/', 'src/runtime.ts'] },
+  // I/O actors the machines invoke, and read-only views of machine snapshots (actor-path: how inspection names actors).
+  { name: 'io', files: ['src/io/', 'src/state.ts', 'src/inspect.ts', 'src/inspector/actor-path.ts', 'src/diagram.ts'], only: ['ground', 'machines'] },
+  // The typed REST client, its reply rules and the message builders; the actor wiring (src/runtime.ts).
+  { name: 'rest', files: ['src/rest/', 'src/messages/', 'src/runtime.ts'] },
   // Events as delivered: the RxJS bridge and operators, and reply()/ack() on each event (which is why it sits above rest).
   { name: 'events', files: ['src/events/', 'src/options.ts'] },
   // The webhook receiver and transport.
   { name: 'webhook', files: ['src/webhook/'] },
-  // createBot() and the public barrel (and any src/ file not named above).
-  { name: 'bot', files: ['src/bot.ts', 'src/index.ts'] },
+  // createBot() (and any src/ file not named here).
+  { name: 'bot', files: ['src/bot.ts'] },
+  // The live inspector: it drives a Bot.
+  { name: 'inspector', files: ['src/inspector/'] },
+  // The public barrel.
+  { name: 'barrel', files: ['src/index.ts'] },
   // Programs on top.
   { name: 'apps', files: ['src/demo.ts', 'src/cli.ts', 'src/diagram-cli.ts'] },
 ];

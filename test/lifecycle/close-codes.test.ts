@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { QQGatewayError } from '../../src/errors.js';
 import { OpCode } from '../../src/protocol/opcodes.js';
 import { startBotOnEmulator, waitForState, type BotFixture } from '../support/bot-fixture.js';
+import type { BotState } from '../../src/state.js';
 
 let fixture: BotFixture | undefined;
 afterEach(async () => {
@@ -87,6 +88,20 @@ describe('close codes over real sockets', () => {
     const state = await waitForState(fixture.bot, (s) => s.status === 'failed');
     expect(state.shards.map((s) => s.state).sort()).toEqual(['failed', 'stopped']);
     expect(fixture.emu.connections).toHaveLength(2);
+  });
+
+  it('close 4914 on a single shard: state$ never shows the bot failed while a shard is still ready', async () => {
+    fixture = await startBotOnEmulator();
+    await fixture.bot.start();
+    const seen: BotState[] = [];
+    fixture.bot.state$.subscribe((state) => seen.push(state));
+    fixture.emu.closeSession(4914);
+    await waitForState(fixture.bot, (s) => s.status === 'failed');
+    await new Promise<void>((resolve) => fixture!.bot.state$.subscribe({ complete: resolve }));
+    const failed = seen.filter((state) => state.status === 'failed');
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.flatMap((state) => state.shards.filter((shard) => shard.ready || shard.state.startsWith('session')))).toEqual([]);
+    expect(failed.at(-1)?.shards.map((shard) => shard.state)).toEqual(['failed']);
   });
 
   it('start() rejects with the typed error when the first connection is closed fatally', async () => {

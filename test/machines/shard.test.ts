@@ -3,6 +3,7 @@ import { OpCode } from '../../src/protocol/opcodes.js';
 import { QQGatewayError, QQInvalidSessionError } from '../../src/errors.js';
 import { serializeFrame } from '../../src/io/gateway-socket.js';
 import type { DecodedFrame } from '../../machines/shard.events.js';
+import { shardMachine } from '../../machines/shard.machine.js';
 import { createShardHarness } from './support/shard-harness.js';
 
 const dispatch = (seq: number | null, id: string): DecodedFrame => ({
@@ -15,7 +16,7 @@ describe('shard machine: handshake', () => {
   it('identifies on a fresh connection and reaches ready', async () => {
     const h = createShardHarness();
     await h.connectToReady();
-    expect(h.connection()).toEqual({ session: { ready: { heartbeat: 'waiting', stability: 'settling' } } });
+    expect(h.connection()).toEqual({ session: { ready: { heartbeat: 'waiting', health: 'proving' } } });
     const identify = h.sentFrames()[0];
     expect(identify?.op).toBe(OpCode.Identify);
     expect(String((identify?.d as { token: unknown }).token)).toBe('[redacted]');
@@ -285,24 +286,158 @@ describe('shard machine: max session age', () => {
   });
 });
 
-describe('shard machine: reconnect backoff', () => {
-  it('grows with each failed reconnect and resets after a stable session', async () => {
-    const h = createShardHarness({ delays: { STABLE_SESSION: 60_000 } });
-    await h.connectToReady();
-    for (let i = 0; i < 3; i++) {
-      h.socket().push({ type: 'SOCKET.CLOSED', code: 1006, reason: '' });
-      h.clock.increment(1_000);
+describe('shard machine: reconnect schedule (escalates on failed attempts, not on healthy sessions)', () => {
+  /** The machine's own RECONNECT_BACKOFF (the harness otherwise pins it to 1 s): 0–25 ms at the first step for one shard. */
+  const realSchedule = { RECONNECT_BACKOFF: shardMachine.implementations.delays.RECONNECT_BACKOFF! };
+  const interval = 300;
+  const health = (h: ReturnType<typeof createShardHarness>) =>
+    ((h.connection() as { session?: { ready?: { health?: string } } }).session?.ready?.health ?? null);
+
+  /** Advances simulated time in 5 ms steps until the shard opens its next socket; returns how long that took. */
+  async function untilNextSocket(h: ReturnType<typeof createShardHarness>, maxMs = 100_000): Promise<number> {
+    const before = h.sockets.length;
+    const from = h.clock.now();
+    for (let waited = 0; h.sockets.length === before; waited += 5) {
+      if (waited > maxMs) throw new Error(`no new socket within ${maxMs} ms`);
+      h.clock.increment(5);
       await h.flush();
     }
-    expect(h.actor.getSnapshot().context.reconnectAttempt).toBe(3);
+    return h.socket().openedAt - from;
+  }
+
+  function resume(h: ReturnType<typeof createShardHarness>, seq: number): void {
     h.socket().push({ type: 'SOCKET.OPEN' });
-    h.socket().push({ type: 'GATEWAY.HELLO', heartbeatInterval: 10_000 });
-    h.socket().push({ type: 'GATEWAY.RESUMED', seq: 1 });
-    for (let t = 0; t < 6; t++) {
-      h.clock.increment(10_000);
-      h.socket().push({ type: 'GATEWAY.HEARTBEAT_ACK', latencyMs: 1 });
+    h.socket().push({ type: 'GATEWAY.HELLO', heartbeatInterval: interval });
+    expect(h.sentFrames().at(-1)?.op).toBe(OpCode.Resume);
+    h.socket().push({ type: 'GATEWAY.RESUMED', seq });
+  }
+
+  /** One heartbeat interval, then the platform ACKs the heartbeat: the session is healthy. */
+  function beatAndAck(h: ReturnType<typeof createShardHarness>): void {
+    h.clock.increment(interval);
+    expect(h.sentFrames().at(-1)?.op).toBe(OpCode.Heartbeat);
+    h.socket().push({ type: 'GATEWAY.HEARTBEAT_ACK', latencyMs: 1 });
+  }
+
+  it('a healthy session (READY/RESUMED + one ACK) reconnects at the first step after every kind of resumable fault, fault after fault', async () => {
+    const h = createShardHarness({ delays: realSchedule });
+    await h.connectToReady('s', interval);
+    expect(health(h)).toBe('proving');
+    beatAndAck(h);
+    expect(health(h)).toBe('healthy');
+    const faults: Array<[string, () => void]> = [
+      ['close 4009', () => h.socket().push({ type: 'SOCKET.CLOSED', code: 4009, reason: 'session timed out' })],
+      ['TCP drop', () => h.socket().push({ type: 'SOCKET.CLOSED', code: 1006, reason: '' })],
+      ['op 7', () => h.socket().push({ type: 'GATEWAY.RECONNECT' })],
+      // zombie: the next beat goes unanswered; one interval later the shard gives up on the socket
+      // (one increment per timer: SimulatedClock fires only the timers due when the increment starts)
+      [
+        'zombie',
+        () => {
+          h.clock.increment(interval);
+          h.clock.increment(interval);
+        },
+      ],
+    ];
+    const waits: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      for (const [name, fault] of faults) {
+        fault();
+        expect(h.connection(), name).toBe('backoff');
+        expect(h.actor.getSnapshot().context.failedAttempts, name).toBe(0);
+        waits.push(await untilNextSocket(h));
+        resume(h, 1);
+        beatAndAck(h);
+        expect(health(h), name).toBe('healthy');
+      }
     }
-    expect(h.actor.getSnapshot().context.reconnectAttempt).toBe(0);
-    expect(h.actor.getSnapshot().context.reconnects).toBe(3);
+    // 20 faults, each reconnect at the first step: the per-shard spread only (one shard: 0–25 ms, 5 ms steps here)
+    expect(waits).toHaveLength(20);
+    expect(Math.max(...waits)).toBeLessThanOrEqual(30);
+    expect(h.actor.getSnapshot().context.reconnects).toBe(20);
+  });
+
+  it('one heartbeat interval with dispatches flowing makes a session healthy without an ACK; a resume replay does not count', async () => {
+    const h = createShardHarness({ delays: realSchedule });
+    await h.connectToReady('s', interval);
+    h.socket().push({ type: 'SOCKET.CLOSED', code: 1006, reason: '' });
+    await untilNextSocket(h);
+    h.socket().push({ type: 'SOCKET.OPEN' });
+    h.socket().push({ type: 'GATEWAY.HELLO', heartbeatInterval: interval });
+    // the replay comes before RESUMED
+    h.socket().push(dispatch(2, 'replayed-1'));
+    h.socket().push(dispatch(3, 'replayed-2'));
+    h.socket().push({ type: 'GATEWAY.RESUMED', seq: 4 });
+    h.clock.increment(interval);
+    expect(health(h)).toBe('proving'); // no ACK yet, nothing since RESUMED
+    h.socket().push({ type: 'GATEWAY.HEARTBEAT_ACK', latencyMs: 1 });
+    expect(health(h)).toBe('healthy');
+
+    // next connection: traffic instead of an ACK
+    h.socket().push({ type: 'SOCKET.CLOSED', code: 4009, reason: '' });
+    await untilNextSocket(h);
+    resume(h, 4);
+    h.socket().push(dispatch(5, 'live'));
+    h.clock.increment(interval - 1);
+    expect(health(h)).toBe('proving');
+    h.clock.increment(1);
+    expect(health(h)).toBe('healthy');
+    expect(h.connection()).toMatchObject({ session: { ready: { heartbeat: 'awaitingAck' } } });
+    expect(delivered(h)).toEqual(['replayed-1', 'replayed-2', 'live']);
+  });
+
+  it('sessions that die before they are healthy walk the schedule: at once, at once, 1 s, 2 s, 5 s …; a healthy session starts it again', async () => {
+    const h = createShardHarness({ delays: realSchedule });
+    await h.connectToReady('s', interval);
+    beatAndAck(h);
+    const waits: number[] = [];
+    const failed: number[] = [];
+    // the platform accepts every RESUME and closes at once
+    h.socket().push({ type: 'SOCKET.CLOSED', code: 4009, reason: '' });
+    for (let attempt = 0; attempt < 5; attempt++) {
+      waits.push(await untilNextSocket(h));
+      resume(h, 1);
+      h.socket().push({ type: 'SOCKET.CLOSED', code: 4009, reason: '' });
+      failed.push(h.actor.getSnapshot().context.failedAttempts);
+    }
+    waits.push(await untilNextSocket(h));
+    expect(failed).toEqual([1, 2, 3, 4, 5]);
+    // 0–25 ms, 0–25 ms, then 1, 2, 5, 10 s with up to 20 % jitter
+    const steps = [0, 0, 1_000, 2_000, 5_000, 10_000];
+    waits.forEach((wait, i) => {
+      expect(wait, `wait ${i}`).toBeGreaterThanOrEqual(steps[i]!);
+      expect(wait, `wait ${i}`).toBeLessThanOrEqual(steps[i]! === 0 ? 30 : steps[i]! * 1.2 + 5);
+    });
+    // this one becomes healthy: the schedule starts again
+    resume(h, 1);
+    beatAndAck(h);
+    expect(h.actor.getSnapshot().context.failedAttempts).toBe(0);
+    h.socket().push({ type: 'GATEWAY.RECONNECT' });
+    expect(await untilNextSocket(h)).toBeLessThanOrEqual(30);
+  });
+
+  it('flapping forever (RESUMED, then closed at once): at most 8 connections in the first minute, then at most 1 a minute', async () => {
+    const h = createShardHarness({ delays: realSchedule });
+    await h.connectToReady('s', interval);
+    beatAndAck(h);
+    const start = h.clock.now();
+    h.socket().push({ type: 'SOCKET.CLOSED', code: 4009, reason: '' });
+    let driven = h.sockets.length;
+    const minutes = 15;
+    while (h.clock.now() - start < minutes * 60_000) {
+      h.clock.increment(100);
+      await h.flush();
+      for (; driven < h.sockets.length; driven++) {
+        resume(h, 1);
+        h.socket().push({ type: 'SOCKET.CLOSED', code: 4009, reason: 'flap' });
+      }
+    }
+    const perMinute = Array.from({ length: minutes }, (_, m) =>
+      h.sockets.slice(1).filter((s) => s.openedAt - start >= m * 60_000 && s.openedAt - start < (m + 1) * 60_000).length,
+    );
+    expect(perMinute[0]).toBeLessThanOrEqual(8);
+    expect(Math.max(...perMinute.slice(1))).toBeLessThanOrEqual(1);
+    // and it never gives up: after the first minute, one every 60–72 s
+    expect(h.sockets.length - 1).toBeGreaterThanOrEqual(7 + Math.floor(((minutes - 1) * 60_000) / 72_000));
   });
 });

@@ -130,7 +130,7 @@ export function shardAgeSpec(recorder: TransitionRecorder): ModelSpec<BotWorld, 
       }
       expect(shard.value.sessionAge).toBe(ctx.counting ? 'counting' : 'untracked');
       expect(shard.context.sessionId !== null, 'resumable').toBe(ctx.resumable);
-      const connection = state.value === 'backoff' ? 'backoff' : state.value === 'ready' ? { session: { ready: { heartbeat: 'waiting', stability: 'settling' } } } : { session: state.value };
+      const connection = state.value === 'backoff' ? 'backoff' : state.value === 'ready' ? { session: { ready: { heartbeat: 'waiting', health: 'proving' } } } : { session: state.value };
       expect(shard.value.connection).toEqual(connection);
       const newest = world.newestConnection();
       if (state.value === 'identifying') expect(newest?.received.map((f) => f.op)).toEqual([OpCode.Identify]);

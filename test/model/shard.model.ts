@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { assign, setup, stateIn, type AnyMachineSnapshot } from 'xstate';
+import { assign, setup, type AnyMachineSnapshot } from 'xstate';
 import { maxResumeFailures } from '../../machines/shard.machine.js';
 import { QQAuthError, QQGatewayError, QQInvalidSessionError } from '../../src/errors.js';
 import { OpCode } from '../../src/protocol/opcodes.js';
@@ -17,7 +17,10 @@ import { BotWorld } from './support/world.js';
  *
  * The model's context is what decides the real machine's next step, each bounded:
  * whether a session can be resumed, op 9 answers to IDENTIFY in a row, 4004 closes in a row,
- * failed resumes in a row, and whether the next token must be fetched afresh.
+ * failed resumes in a row, whether the next token must be fetched afresh, and the reconnect
+ * schedule's input (machines/reconnect-policy.ts): failed attempts in a row (counted up to
+ * `failedCap`), whether the session is healthy, and whether dispatches came since READY/RESUMED
+ * (which makes it healthy after one heartbeat interval even without an ACK).
  */
 interface Ctx {
   resumable: boolean;
@@ -25,7 +28,13 @@ interface Ctx {
   authFailures: number;
   resumeFailures: number;
   refreshToken: boolean;
+  failed: number;
+  healthy: boolean;
+  traffic: boolean;
 }
+
+/** Failed attempts in a row are modelled as 0, 1, 2 and "2 or more": the schedule's first steps. */
+const failedCap = 2;
 
 type E = { type: string };
 const act = <T extends Partial<Ctx> | ((c: Ctx) => Partial<Ctx>)>(update: T) =>
@@ -39,20 +48,24 @@ const sessionResumed = act({ authFailures: 0, resumeFailures: 0 });
 /** 4004: keep the session, fetch a fresh token first. */
 const tokenRefused = act((c) => ({ authFailures: c.authFailures + 1, refreshToken: true }));
 const noop = act({});
+/** The connection ended: a failed attempt unless its session was healthy (the real machine's `countAttemptOutcome`). */
+const ended = act((c) => ({ failed: c.healthy ? 0 : Math.min(c.failed + 1, failedCap), healthy: false, traffic: false }));
+const becameHealthy = act({ healthy: true, failed: 0 });
+const sawTraffic = act({ traffic: true });
 
 const readyEvents = {
-  dispatch: { actions: noop },
-  'duplicate dispatch': { actions: noop },
+  dispatch: { actions: sawTraffic },
+  'duplicate dispatch': { actions: sawTraffic },
   'malformed frame': { actions: noop },
-  'close 4009': '#shardModel.backoff',
-  'close 4006': { target: '#shardModel.backoff', actions: identifyNext },
-  'close 4004': { target: '#shardModel.backoff', actions: tokenRefused },
-  'close 4008': '#shardModel.rateLimited',
+  'close 4009': { target: '#shardModel.backoff', actions: ended },
+  'close 4006': { target: '#shardModel.backoff', actions: [ended, identifyNext] },
+  'close 4004': { target: '#shardModel.backoff', actions: [ended, tokenRefused] },
+  'close 4008': { target: '#shardModel.rateLimited', actions: ended },
   'close 4001': '#shardModel.failed',
-  'drop TCP (1006)': '#shardModel.backoff',
-  'op 7 reconnect': '#shardModel.backoff',
-  'op 9 d=true': '#shardModel.invalidSessionWait',
-  'op 9 d=false': { target: '#shardModel.invalidSessionWait', actions: identifyNext },
+  'drop TCP (1006)': { target: '#shardModel.backoff', actions: ended },
+  'op 7 reconnect': { target: '#shardModel.backoff', actions: ended },
+  'op 9 d=true': { target: '#shardModel.invalidSessionWait', actions: ended },
+  'op 9 d=false': { target: '#shardModel.invalidSessionWait', actions: [ended, identifyNext] },
 } as const;
 
 export const shardModel = setup({
@@ -62,11 +75,11 @@ export const shardModel = setup({
     rejectedBefore: ({ context }) => context.rejections >= 1,
     thirdTokenRefusal: ({ context }) => context.authFailures + 1 >= 3,
     refreshToken: ({ context }) => context.refreshToken,
-    acksFlowing: stateIn({ ready: { heartbeat: 'waiting' } }),
+    traffic: ({ context }) => context.traffic,
   },
 }).createMachine({
   id: 'shardModel',
-  context: { resumable: false, rejections: 0, authFailures: 0, resumeFailures: 0, refreshToken: false },
+  context: { resumable: false, rejections: 0, authFailures: 0, resumeFailures: 0, refreshToken: false, failed: 0, healthy: false, traffic: false },
   initial: 'unstarted',
   on: { stop: '.stopped' },
   states: {
@@ -75,13 +88,13 @@ export const shardModel = setup({
       on: { start: 'awaitingHello', stop: {} },
     },
     connecting: {
-      on: { 'connect timeout': 'backoff' },
+      on: { 'connect timeout': { target: 'backoff', actions: ended } },
     },
     awaitingHello: {
       on: {
         Hello: [{ guard: 'resumable', target: 'resuming' }, { target: 'identifying' }],
-        'Hello timeout': 'backoff',
-        'close 4009': 'backoff',
+        'Hello timeout': { target: 'backoff', actions: ended },
+        'close 4009': { target: 'backoff', actions: ended },
       },
     },
     identifying: {
@@ -89,21 +102,21 @@ export const shardModel = setup({
         READY: { target: 'ready', actions: sessionStarted },
         'op 9 d=false': [
           { guard: 'rejectedBefore', target: 'failed' },
-          { target: 'invalidSessionWait', actions: act((c) => ({ rejections: c.rejections + 1, resumable: false })) },
+          { target: 'invalidSessionWait', actions: [ended, act((c) => ({ rejections: c.rejections + 1, resumable: false }))] },
         ],
-        'READY timeout': 'backoff',
+        'READY timeout': { target: 'backoff', actions: ended },
       },
     },
     resuming: {
       on: {
         RESUMED: { target: 'ready', actions: sessionResumed },
-        'close 4009': { target: 'backoff', actions: resumeFailed },
+        'close 4009': { target: 'backoff', actions: [ended, resumeFailed] },
         'close 4004': [
           { guard: 'thirdTokenRefusal', target: 'failed' },
-          { target: 'backoff', actions: [tokenRefused, act((c) => ({ resumeFailures: c.resumeFailures + 1 }))] },
+          { target: 'backoff', actions: [ended, tokenRefused, act((c) => ({ resumeFailures: c.resumeFailures + 1 }))] },
         ],
-        'op 9 d=false': { target: 'invalidSessionWait', actions: [act((c) => ({ resumeFailures: c.resumeFailures + 1 })), identifyNext] },
-        'RESUMED timeout': { target: 'backoff', actions: resumeFailed },
+        'op 9 d=false': { target: 'invalidSessionWait', actions: [ended, act((c) => ({ resumeFailures: c.resumeFailures + 1 })), identifyNext] },
+        'RESUMED timeout': { target: 'backoff', actions: [ended, resumeFailed] },
       },
     },
     ready: {
@@ -123,16 +136,25 @@ export const shardModel = setup({
             awaitingAck: {
               on: {
                 'late ACK': 'waiting',
-                'ACK missing again (zombie)': '#shardModel.backoff',
+                'ACK missing again (zombie)': { target: '#shardModel.backoff', actions: ended },
               },
             },
           },
         },
-        stability: {
-          initial: 'settling',
+        // READY/RESUMED, then an ACK, or one heartbeat interval with dispatches (the real shard's timer
+        // HEALTHY_BY_TRAFFIC_AFTER fires with its first heartbeat: both are one interval after READY)
+        health: {
+          initial: 'proving',
           states: {
-            settling: { on: { 'stable for 60 s': { guard: 'acksFlowing', target: 'stable' } } },
-            stable: {},
+            proving: {
+              on: {
+                'heartbeat ACKed': { target: 'healthy', actions: becameHealthy },
+                'server op 1': { target: 'healthy', actions: becameHealthy },
+                'late ACK': { target: 'healthy', actions: becameHealthy },
+                'heartbeat ACK missing': { guard: 'traffic', target: 'healthy', actions: becameHealthy },
+              },
+            },
+            healthy: {},
           },
         },
       },
@@ -248,10 +270,6 @@ export function shardSpec(recorder: TransitionRecorder): ModelSpec<BotWorld, Ses
       },
       'late ACK': (s) => void w(s).emu.sendRaw(JSON.stringify({ op: OpCode.HeartbeatAck })),
       'ACK missing again (zombie)': (s) => elapse(s, 'HEARTBEAT_INTERVAL (zombie)', (x) => inSession(x, 'ready'), 12_000, 1_000),
-      'stable for 60 s': async (s) => {
-        const world = w(s);
-        await world.advanceUntil(() => inSessionReadyStable(world), 'STABLE_SESSION', { maxMs: 61_000, stepMs: 1_000 });
-      },
       'backoff elapses': (s) => elapse(s, 'RECONNECT_BACKOFF', (x) => connectionIs(x, 'backoff'), 2_000),
       'backoff elapses / gateway host hangs': async (s) => {
         w(s).hangNextConnection();
@@ -279,9 +297,6 @@ function inSessionReady(world: BotWorld, heartbeat: string): boolean {
   return world.shard().matches({ connection: { session: { ready: { heartbeat } } } });
 }
 
-function inSessionReadyStable(world: BotWorld): boolean {
-  return world.shard().matches({ connection: { session: { ready: { heartbeat: 'waiting', stability: 'stable' } } } });
-}
 
 export function checkShard(world: BotWorld | undefined, state: AnyMachineSnapshot, ctx: Ctx): void {
   if (state.matches('unstarted')) {
@@ -312,6 +327,8 @@ export function checkShard(world: BotWorld | undefined, state: AnyMachineSnapsho
   expect(real.authFailures, 'authFailures').toBe(ctx.authFailures);
   expect(real.resumeFailures, 'resumeFailures').toBe(ctx.resumeFailures);
   expect(real.forceTokenRefresh, 'forceTokenRefresh').toBe(ctx.refreshToken);
+  expect(Math.min(real.failedAttempts, failedCap), 'failedAttempts').toBe(ctx.failed);
+  expect(real.sessionHealthy, 'sessionHealthy').toBe(ctx.healthy);
   if (state.matches('connecting')) {
     expect(shard.value.connection).toEqual({ session: 'connecting' });
     expect(world.hungSockets).toBeGreaterThan(0);
@@ -340,8 +357,8 @@ export function checkShard(world: BotWorld | undefined, state: AnyMachineSnapsho
   }
   if (state.matches('ready')) {
     const heartbeat = state.matches({ ready: { heartbeat: 'waiting' } }) ? 'waiting' : 'awaitingAck';
-    const stability = state.matches({ ready: { stability: 'stable' } }) ? 'stable' : 'settling';
-    expect(shard.value.connection).toEqual({ session: { ready: { heartbeat, stability } } });
+    const health = state.matches({ ready: { health: 'healthy' } }) ? 'healthy' : 'proving';
+    expect(shard.value.connection).toEqual({ session: { ready: { heartbeat, health } } });
     // the emulator sees this connection attached to the shard's session
     expect(newest?.sessionId).toBe(real.sessionId);
     expect(newest?.closed).toBeUndefined();

@@ -13,7 +13,7 @@ export const secret = 'emulator-secret-0123456789';
 
 /** Timings small enough for tests over real sockets, never zero (no hot loops hide). */
 export const fastTiming = {
-  shard: { RECONNECT_BACKOFF: 20, INVALID_SESSION_WAIT: 20, RATE_LIMIT_WAIT: 50, STABLE_SESSION: 60_000 },
+  shard: { RECONNECT_BACKOFF: 20, INVALID_SESSION_WAIT: 20, RATE_LIMIT_WAIT: 50 },
   token: { RETRY_BACKOFF: 20 },
   gateway: { RETRY_BACKOFF: 20 },
   identify: { IDENTIFY_WINDOW: 20 },

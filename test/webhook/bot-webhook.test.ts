@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createBot, type Bot } from '../../src/bot.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import type { BotOptions } from '../../src/options.js';
+import type { QQBotError } from '../../src/errors.js';
 import { captureLogs, collect, fastTiming } from '../support/bot-fixture.js';
 import { APP_ID, SECRET } from './support.js';
 
@@ -35,14 +36,14 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function startWebhookBot(): Promise<{ bot: Bot; emu: Emulator }> {
+async function startWebhookBot(logs = captureLogs()): Promise<{ bot: Bot; emu: Emulator }> {
   emu = await startEmulator({ appId: APP_ID, secret: SECRET, webhook: { retryDelayMs: 5 } });
   bot = createBot({
     appId: APP_ID,
     secret: SECRET,
     tokenUrl: emu.tokenUrl,
     apiBase: emu.apiBase,
-    logger: captureLogs().logger,
+    logger: logs.logger,
     timing: fastTiming,
     // Cast: `transport` and `webhook` join BotOptions with the wiring.
     ...({ transport: 'webhook', webhook: { port: 0, host: '127.0.0.1', path: '/qqbot' } } as Partial<BotOptions>),
@@ -82,6 +83,18 @@ describe('createBot({ transport: "webhook" })', () => {
     expect(await emu.webhook.sendForged()).toBe(401);
     expect(await emu.webhook.sendStale()).toBe(401);
     expect(seen).toEqual(['C2C_MESSAGE_CREATE']);
+  });
+
+  it('a rejected request is one log line and one errors$ entry', async () => {
+    const logs = captureLogs();
+    const { bot, emu } = await startWebhookBot(logs);
+    const errors: QQBotError[] = [];
+    bot.errors$.subscribe((error) => errors.push(error));
+    const before = logs.lines.length;
+    expect(await emu.webhook.sendForged()).toBe(401);
+    const lines = logs.lines.slice(before).map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(lines.filter((line) => line.level >= 40).map((line) => line.msg)).toEqual([expect.stringMatching(/^webhook: rejected/)]);
+    expect(errors.map((error) => error.code)).toEqual(['WEBHOOK']);
   });
 
   // enabled once createBot wires transport

@@ -70,6 +70,7 @@ export class GatewayConnection {
   /** Resolves when the underlying socket has closed, however it closed. */
   readonly socketClosed: Promise<void>;
 
+  /** @internal Built by the emulator's gateway; kept out of the published types, which must not need `@types/ws`. */
   constructor(id: number, ws: WebSocket, socket: Duplex, ctx: GatewayContext) {
     this.socketClosed = new Promise((resolve) => ws.once('close', () => resolve()));
     this.#ws = ws;

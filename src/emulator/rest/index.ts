@@ -11,6 +11,7 @@ import type { EmulatorRoute } from '../http-router.js';
 import { botUserRoutes } from './bot-user.js';
 import { dmSessionRoutes } from './dm-sessions.js';
 import { guildMessageRoutes } from './guild-messages.js';
+import { guildSurfaceRoutes } from './guild-surface.js';
 import { interactionRoutes } from './interactions.js';
 import { mediaUploadRoutes } from './media-upload.js';
 import { recallRoutes } from './recall.js';
@@ -23,6 +24,9 @@ export type { DmSession, InteractionAck, RecallRecord, RejectedRequest, RestScen
 export type { RestEmulatorOptions } from './rest-options.js';
 export { restErrors, type RestErrorSpec } from './rest-errors.js';
 export { replyPolicy, RECALL_WINDOW_MS } from './reply-policy.js';
+export { guildWorldOf } from './guild-surface.js';
+export { GuildWorld, VOICE_CHANNEL_ID, SCHEDULE_CHANNEL_ID, FORUM_CHANNEL_ID } from './guild-world.js';
+export { guildErrors } from './guild-errors.js';
 
 export interface RestEmulator {
   routes: EmulatorRoute[];
@@ -40,6 +44,7 @@ export function createRestEmulator(options?: RestEmulatorOptions): RestEmulator 
     ...dmSessionRoutes(state),
     ...interactionRoutes(state),
     ...botUserRoutes(state, resolved),
+    ...guildSurfaceRoutes(state),
   ];
   return { routes, state };
 }

@@ -9,7 +9,7 @@ import { errorResult, RestRejection } from './rest-errors.js';
 import type { RestState } from './rest-state.js';
 
 export interface RestEndpoint {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path template; each `{name}` matches one path segment. */
   path: string;
   /** `params` are the decoded path parameters, in template order. */

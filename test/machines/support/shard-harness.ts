@@ -4,9 +4,14 @@ import type { DecodedFrame, SocketCommand, SocketEvent, SocketInput } from '../.
 import { shardMachine, type ShardEmitted, type ShardInput } from '../../../machines/shard.machine.js';
 import { Secret } from '../../../src/secret.js';
 
+/** Delays as `shardMachine.provide()` takes them: a number, or a function of the machine's context. */
+type ShardDelays = NonNullable<Parameters<typeof shardMachine.provide>[0]['delays']>;
+
 /** One socket the shard opened, controllable from the test. */
 export interface FakeSocket {
   input: SocketInput;
+  /** Simulated time the shard opened it. */
+  openedAt: number;
   commands: SocketCommand[];
   stopped: boolean;
   /**
@@ -18,7 +23,8 @@ export interface FakeSocket {
 
 export interface ShardHarnessOptions {
   input?: Partial<ShardInput>;
-  delays?: Record<string, number>;
+  /** Delay overrides; pass `shardMachine.implementations.delays.X` to keep a default the harness replaces. */
+  delays?: ShardDelays;
   tokens?: () => Promise<Secret>;
   inspect?: (event: InspectionEvent) => void;
 }
@@ -42,6 +48,7 @@ export function createShardHarness(options: ShardHarnessOptions = {}) {
       socket: fromCallback<SocketCommand, SocketInput, SocketEvent>(({ input, sendBack, receive }) => {
         const socket: FakeSocket = {
           input,
+          openedAt: clock.now(),
           commands: [],
           stopped: false,
           push: (event) => (event.type === 'GATEWAY.DISPATCH' ? input.dispatches.accept(event.dispatch) : sendBack(event)),
