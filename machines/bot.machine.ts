@@ -1,4 +1,4 @@
-import { assign, emit, enqueueActions, fromPromise, setup, spawnChild, type ActorRefFrom, type AnyActorRef } from 'xstate';
+import { assertEvent, assign, emit, enqueueActions, fromPromise, setup, spawnChild, type ActorRefFrom, type AnyActorRef } from 'xstate';
 import { QQBotError, QQSessionLimitError } from '../src/errors.js';
 import { gatewayDiscoveryMachine, type GatewayDiscoveryResult, type GatewayInfo } from './gateway.machine.js';
 import { identifyThrottleMachine } from './identify-throttle.machine.js';
@@ -71,6 +71,12 @@ export type BotEmitted =
   | { type: 'bot.shardReleased'; shardId: number }
   | { type: 'bot.failed'; error: QQBotError };
 
+/** Gateway discovery's result, handed to the guards and actions of its done event as typed params. */
+export interface DiscoveryParams {
+  result: GatewayDiscoveryResult;
+}
+const discoveryParams = ({ event }: { event: { output: GatewayDiscoveryResult } }): DiscoveryParams => ({ result: event.output });
+
 export const shardActorId = (shardId: number): string => `shard-${shardId}`;
 
 /** Close codes after which no shard of this bot may carry on (reference §5.1: delisted, banned). */
@@ -100,9 +106,8 @@ export const botMachine = setup({
     shard: shardMachine,
   },
   guards: {
-    discoveryFailed: ({ event }) => !(event as unknown as { output: GatewayDiscoveryResult }).output.ok,
-    sessionBudgetTooSmall: ({ context, event }) => {
-      const result = (event as unknown as { output: GatewayDiscoveryResult }).output;
+    discoveryFailed: (_, { result }: DiscoveryParams) => !result.ok,
+    sessionBudgetTooSmall: ({ context }, { result }: DiscoveryParams) => {
       // Leased: this process runs a share of the candidates, and the coordinator keeps the budget.
       if (context.leased || !result.ok || !result.info.sessionStartLimit) return false;
       return result.info.sessionStartLimit.remaining < selectShards(context.shards, result.info).ids.length;
@@ -113,23 +118,29 @@ export const botMachine = setup({
     hasError: ({ context }) => context.error !== null,
     allShardsStoppedAfterFailure: ({ context }) =>
       context.error !== null && context.shardIds.every((id) => context.stoppedShards.includes(id) || id in context.failedShards),
-    failureIsBotWide: ({ event }) => isBotWide((event as Extract<BotEvent, { type: 'SHARD.FAILED' }>).error),
-    shardIsReleasing: ({ context, event }) => context.releasingShards.includes((event as Extract<BotEvent, { type: 'SHARD.STOPPED' }>).shardId),
+    failureIsBotWide: ({ event }) => {
+      assertEvent(event, 'SHARD.FAILED');
+      return isBotWide(event.error);
+    },
+    shardIsReleasing: ({ context, event }) => {
+      assertEvent(event, 'SHARD.STOPPED');
+      return context.releasingShards.includes(event.shardId);
+    },
     everyShardFailed: ({ context, event }) => {
-      const failedId = (event as Extract<BotEvent, { type: 'SHARD.FAILED' }>).shardId;
-      return context.shardIds.every((id) => id === failedId || id in context.failedShards);
+      assertEvent(event, 'SHARD.FAILED');
+      return context.shardIds.every((id) => id === event.shardId || id in context.failedShards);
     },
   },
   actions: {
-    recordGateway: enqueueActions(({ context, event, enqueue }) => {
-      const result = (event as unknown as { output: GatewayDiscoveryResult }).output;
+    recordGateway: enqueueActions(({ context, enqueue }, { result }: DiscoveryParams) => {
       if (!result.ok) return;
       const { ids, total } = selectShards(context.shards, result.info);
       enqueue.assign({ gateway: result.info, shardIds: context.leased ? [] : [...ids], candidateShardIds: [...ids], shardCount: total });
       enqueue.emit({ type: 'bot.gateway', gateway: result.info, shardIds: [...ids], shardCount: total });
     }),
     addShard: enqueueActions(({ context, event, enqueue }) => {
-      const { shardId, storedSession } = event as Extract<BotEvent, { type: 'SHARD.ADD' }>;
+      assertEvent(event, 'SHARD.ADD');
+      const { shardId, storedSession } = event;
       const gateway = context.gateway;
       if (!gateway || context.shardIds.includes(shardId) || !context.candidateShardIds.includes(shardId)) return;
       enqueue.assign({
@@ -151,13 +162,15 @@ export const botMachine = setup({
       });
     }),
     removeShard: enqueueActions(({ context, event, enqueue }) => {
-      const { shardId } = event as Extract<BotEvent, { type: 'SHARD.REMOVE' }>;
+      assertEvent(event, 'SHARD.REMOVE');
+      const { shardId } = event;
       if (!context.shardIds.includes(shardId) || context.releasingShards.includes(shardId)) return;
       enqueue.assign({ releasingShards: [...context.releasingShards, shardId] });
       enqueue.sendTo(shardActorId(shardId), { type: 'STOP', keepSession: true });
     }),
     finishRelease: enqueueActions(({ context, event, enqueue }) => {
-      const { shardId } = event as Extract<BotEvent, { type: 'SHARD.STOPPED' }>;
+      assertEvent(event, 'SHARD.STOPPED');
+      const { shardId } = event;
       enqueue.assign({
         shardIds: context.shardIds.filter((id) => id !== shardId),
         readyShards: context.readyShards.filter((id) => id !== shardId),
@@ -166,10 +179,9 @@ export const botMachine = setup({
       enqueue.stopChild(shardActorId(shardId));
       enqueue.emit({ type: 'bot.shardReleased', shardId });
     }),
-    spawnShards: enqueueActions(({ context, event, enqueue }, params: { loaded: boolean }) => {
+    spawnShards: enqueueActions(({ context, enqueue }, { stored }: { stored: Record<number, LoadedSession> }) => {
       const gateway = context.gateway;
       if (!gateway) return;
-      const stored = params.loaded ? (event as unknown as { output: Record<number, LoadedSession> }).output : {};
       const limit = gateway.sessionStartLimit;
       enqueue.spawnChild('identifyThrottle', {
         id: SystemId.identifyThrottle,
@@ -198,24 +210,28 @@ export const botMachine = setup({
     }),
     recordShardReady: assign({
       readyShards: ({ context, event }) => {
-        const { shardId } = event as Extract<BotEvent, { type: 'SHARD.READY' }>;
+        assertEvent(event, 'SHARD.READY');
+        const { shardId } = event;
         return context.readyShards.includes(shardId) ? context.readyShards : [...context.readyShards, shardId];
       },
     }),
     recordShardStopped: assign({
-      stoppedShards: ({ context, event }) => [...context.stoppedShards, (event as Extract<BotEvent, { type: 'SHARD.STOPPED' }>).shardId],
+      stoppedShards: ({ context, event }) => {
+        assertEvent(event, 'SHARD.STOPPED');
+        return [...context.stoppedShards, event.shardId];
+      },
     }),
     recordShardFailure: enqueueActions(({ context, event, enqueue }) => {
-      const failure = event as Extract<BotEvent, { type: 'SHARD.FAILED' }>;
+      assertEvent(event, 'SHARD.FAILED');
       enqueue.assign({
-        failedShards: { ...context.failedShards, [failure.shardId]: failure.error },
-        readyShards: context.readyShards.filter((id) => id !== failure.shardId),
+        failedShards: { ...context.failedShards, [event.shardId]: event.error },
+        readyShards: context.readyShards.filter((id) => id !== event.shardId),
       });
     }),
     failWithShardError: enqueueActions(({ event, enqueue }) => {
-      const failure = event as Extract<BotEvent, { type: 'SHARD.FAILED' }>;
-      enqueue.assign({ error: failure.error });
-      enqueue.emit({ type: 'bot.error', error: failure.error });
+      assertEvent(event, 'SHARD.FAILED');
+      enqueue.assign({ error: event.error });
+      enqueue.emit({ type: 'bot.error', error: event.error });
     }),
     stopShards: enqueueActions(({ context, enqueue }) => {
       for (const shardId of context.shardIds) enqueue.sendTo(shardActorId(shardId), { type: 'STOP', keepSession: context.keepSessionsOnStop });
@@ -277,7 +293,10 @@ export const botMachine = setup({
           {
             actions: [
               'recordShardFailure',
-              emit(({ event }) => ({ type: 'bot.error' as const, error: (event as Extract<BotEvent, { type: 'SHARD.FAILED' }>).error })),
+              emit(({ event }) => {
+                assertEvent(event, 'SHARD.FAILED');
+                return { type: 'bot.error' as const, error: event.error };
+              }),
             ],
           },
         ],
@@ -290,14 +309,14 @@ export const botMachine = setup({
             input: ({ context }) => ({ gatewayUrl: context.gatewayUrl }),
             onDone: [
               {
-                guard: 'discoveryFailed',
+                guard: { type: 'discoveryFailed', params: discoveryParams },
                 target: '#bot.failed',
                 actions: assign({
                   error: ({ event }) => (event.output.ok ? null : event.output.error),
                 }),
               },
               {
-                guard: 'sessionBudgetTooSmall',
+                guard: { type: 'sessionBudgetTooSmall', params: discoveryParams },
                 target: '#bot.failed',
                 actions: assign({
                   error: ({ context, event }) => {
@@ -311,7 +330,7 @@ export const botMachine = setup({
                   },
                 }),
               },
-              { target: 'loadingSessions', actions: 'recordGateway' },
+              { target: 'loadingSessions', actions: { type: 'recordGateway', params: discoveryParams } },
             ],
           },
         },
@@ -322,8 +341,8 @@ export const botMachine = setup({
             id: 'loadSessions',
             src: 'loadSessions',
             input: ({ context }) => ({ shardIds: context.shardIds, shardCount: context.shardCount }),
-            onDone: { target: 'connectingShards', actions: { type: 'spawnShards', params: { loaded: true } } },
-            onError: { target: 'connectingShards', actions: { type: 'spawnShards', params: { loaded: false } } },
+            onDone: { target: 'connectingShards', actions: { type: 'spawnShards', params: ({ event }) => ({ stored: event.output }) } },
+            onError: { target: 'connectingShards', actions: { type: 'spawnShards', params: { stored: {} } } },
           },
         },
         connectingShards: {

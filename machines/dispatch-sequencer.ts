@@ -1,10 +1,5 @@
 import { RecentIds } from './recent-ids.js';
-import type { DispatchFrame } from './shard.events.js';
-
-/** What the socket actor holds: it hands over each dispatch frame the moment it is read. */
-export interface DispatchGate {
-  accept(dispatch: DispatchFrame): void;
-}
+import type { DispatchFrame, DispatchGate } from './shard.events.js';
 
 /** Who hears of delivered (and dropped) dispatches: the bot, which turns them into events$. */
 export interface DispatchListener {

@@ -40,6 +40,17 @@ const notAvailableStatuses = new Set([404, 405, 501]);
  * ever (DNS, 5xx, timeouts); a 401 fetches a fresh token first. The token itself comes from the
  * token actor through `acquireToken`, so a rejected credential fails here too.
  */
+/** The error of a failed fetch, handed to the guards and actions of its error event as typed params. */
+export interface FailureParams {
+  error: unknown;
+}
+const failureParams = ({ event }: { event: { error: unknown } }): FailureParams => ({ error: event.error });
+// The onError branches name their guards and actions with the failure's params.
+const isUnauthorized = { type: 'isUnauthorized', params: failureParams } as const;
+const isNotAvailable = { type: 'isNotAvailable', params: failureParams } as const;
+const recordFailure = { type: 'recordFailure', params: failureParams } as const;
+const reportFailure = { type: 'reportFailure', params: failureParams } as const;
+
 export const gatewayDiscoveryMachine = setup({
   types: {
     context: {} as GatewayDiscoveryContext,
@@ -60,15 +71,12 @@ export const gatewayDiscoveryMachine = setup({
   },
   guards: {
     isConfigured: ({ context }) => context.configuredUrl !== null,
-    isUnauthorized: ({ event }) => statusOf(event) === 401,
-    isNotAvailable: ({ event }) => notAvailableStatuses.has(statusOf(event) ?? 0),
+    isUnauthorized: (_, { error }: FailureParams) => statusOf(error) === 401,
+    isNotAvailable: (_, { error }: FailureParams) => notAvailableStatuses.has(statusOf(error) ?? 0),
   },
   actions: {
-    recordFailure: assign({
-      failures: ({ context }) => context.failures + 1,
-      error: ({ event }) => toDiscoveryError((event as { error?: unknown }).error),
-    }),
-    reportFailure: emit(({ event }) => ({ type: 'gateway.error' as const, error: toDiscoveryError((event as { error?: unknown }).error) })),
+    recordFailure: assign(({ context }, { error }: FailureParams) => ({ failures: context.failures + 1, error: toDiscoveryError(error) })),
+    reportFailure: emit((_, { error }: FailureParams) => ({ type: 'gateway.error' as const, error: toDiscoveryError(error) })),
   },
   delays: {
     RETRY_BACKOFF: ({ context }) => exponentialDelayMs(context.failures - 1, 60_000),
@@ -115,9 +123,9 @@ export const gatewayDiscoveryMachine = setup({
         onError: [
           // 401: the token was refused. Fetch a fresh one before the next try; back off so a
           // platform that keeps refusing cannot make us hot-loop.
-          { guard: 'isUnauthorized', target: 'backoff', actions: ['recordFailure', 'reportFailure', assign({ forceTokenRefresh: true })] },
-          { guard: 'isNotAvailable', target: 'fetchingGatewayUrl', actions: 'reportFailure' },
-          { target: 'backoff', actions: ['recordFailure', 'reportFailure'] },
+          { guard: isUnauthorized, target: 'backoff', actions: [recordFailure, reportFailure, assign({ forceTokenRefresh: true })] },
+          { guard: isNotAvailable, target: 'fetchingGatewayUrl', actions: reportFailure },
+          { target: 'backoff', actions: [recordFailure, reportFailure] },
         ],
       },
     },
@@ -130,8 +138,8 @@ export const gatewayDiscoveryMachine = setup({
         onError: [
           // 401: the token was refused. Fetch a fresh one before the next try; back off so a
           // platform that keeps refusing cannot make us hot-loop.
-          { guard: 'isUnauthorized', target: 'backoff', actions: ['recordFailure', 'reportFailure', assign({ forceTokenRefresh: true })] },
-          { target: 'backoff', actions: ['recordFailure', 'reportFailure'] },
+          { guard: isUnauthorized, target: 'backoff', actions: [recordFailure, reportFailure, assign({ forceTokenRefresh: true })] },
+          { target: 'backoff', actions: [recordFailure, reportFailure] },
         ],
       },
     },
@@ -149,8 +157,7 @@ export const gatewayDiscoveryMachine = setup({
 
 export type GatewayDiscoveryActorRef = ActorRefFrom<typeof gatewayDiscoveryMachine>;
 
-function statusOf(event: unknown): number | undefined {
-  const error = (event as { error?: unknown }).error;
+function statusOf(error: unknown): number | undefined {
   return error instanceof QQGatewayDiscoveryError ? error.status : undefined;
 }
 

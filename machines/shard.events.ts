@@ -1,6 +1,5 @@
 import type { GatewayFrame, ReadyData } from '../src/protocol/opcodes.js';
 import type { QQProtocolError } from '../src/errors.js';
-import type { DispatchGate } from './dispatch-sequencer.js';
 
 /**
  * What the socket actor tells the shard machine: the wire, already parsed and validated, as typed
@@ -26,6 +25,11 @@ export interface DispatchFrame {
   seq: number | null;
   id: string | null;
   data: unknown;
+}
+
+/** What the socket actor holds: it hands over each dispatch frame the moment it is read (the sequencer makes the gates). */
+export interface DispatchGate {
+  accept(dispatch: DispatchFrame): void;
 }
 
 /** What the shard machine tells the socket actor. */

@@ -1,5 +1,5 @@
-import { assign, emit, enqueueActions, setup, type ActorRefFrom } from 'xstate';
-import type { WebhookRejectReason } from '../src/webhook/errors.js';
+import { assertEvent, assign, emit, enqueueActions, setup, type ActorRefFrom } from 'xstate';
+import type { WebhookRejectReason } from '../src/protocol/webhook-rejections.js';
 
 /**
  * The HTTP-callback transport's lifecycle (reference §8):
@@ -76,9 +76,6 @@ export type WebhookEmitted =
   | ({ type: 'webhook.rejected' } & WebhookRejection)
   | { type: 'webhook.stopped' };
 
-type Dispatch = Extract<WebhookEvent, { type: 'REQUEST.DISPATCH' }>;
-type Rejected = Extract<WebhookEvent, { type: 'REQUEST.REJECTED' }>;
-
 export const webhookMachine = setup({
   types: {
     context: {} as WebhookContext,
@@ -88,7 +85,8 @@ export const webhookMachine = setup({
   },
   guards: {
     isReplay: ({ context, event }) => {
-      const { keys } = event as Dispatch;
+      assertEvent(event, 'REQUEST.DISPATCH');
+      const { keys } = event;
       return keys.length > 0 && context.replayCache.seen(keys);
     },
   },
@@ -96,24 +94,26 @@ export const webhookMachine = setup({
     announceListening: emit({ type: 'webhook.listening' as const }),
     announceStopped: emit({ type: 'webhook.stopped' as const }),
     countValidation: enqueueActions(({ context, event, enqueue }) => {
-      const { appId } = event as Extract<WebhookEvent, { type: 'REQUEST.VALIDATION' }>;
+      assertEvent(event, 'REQUEST.VALIDATION');
+      const { appId } = event;
       enqueue.assign({ counts: { ...context.counts, validations: context.counts.validations + 1 } });
       enqueue.emit({ type: 'webhook.validation', appId });
     }),
     deliver: enqueueActions(({ context, event, enqueue }) => {
-      const dispatch = event as Dispatch;
-      context.replayCache.remember(dispatch.keys);
+      assertEvent(event, 'REQUEST.DISPATCH');
+      context.replayCache.remember(event.keys);
       enqueue.assign({ counts: { ...context.counts, dispatched: context.counts.dispatched + 1 } });
-      enqueue.emit({ type: 'webhook.dispatch', appId: dispatch.appId, eventType: dispatch.eventType, id: dispatch.id, data: dispatch.data });
+      enqueue.emit({ type: 'webhook.dispatch', appId: event.appId, eventType: event.eventType, id: event.id, data: event.data });
     }),
     reportDuplicate: enqueueActions(({ context, event, enqueue }) => {
-      const dispatch = event as Dispatch;
+      assertEvent(event, 'REQUEST.DISPATCH');
       enqueue.assign({ counts: { ...context.counts, duplicates: context.counts.duplicates + 1 } });
-      enqueue.emit({ type: 'webhook.duplicate', appId: dispatch.appId, eventType: dispatch.eventType, id: dispatch.id });
+      enqueue.emit({ type: 'webhook.duplicate', appId: event.appId, eventType: event.eventType, id: event.id });
     }),
     countHeartbeat: assign({ counts: ({ context }) => ({ ...context.counts, heartbeats: context.counts.heartbeats + 1 }) }),
     countRejection: enqueueActions(({ context, event, enqueue }) => {
-      const { reason, status, appId } = event as Rejected;
+      assertEvent(event, 'REQUEST.REJECTED');
+      const { reason, status, appId } = event;
       enqueue.assign({
         counts: { ...context.counts, rejected: context.counts.rejected + 1 },
         rejectedBy: { ...context.rejectedBy, [reason]: (context.rejectedBy[reason] ?? 0) + 1 },

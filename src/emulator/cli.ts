@@ -3,7 +3,8 @@
  * and prints how to point an SDK at it. Never prints a secret the user passed in.
  */
 import { parseArgs } from 'node:util';
-import { startEmulator, type Emulator } from './emulator.js';
+import type { Emulator } from './emulator.js';
+import { startEmulator } from './start.js';
 import type { EmulatorOptions } from './types.js';
 import type { WebhookModeOptions } from './webhook/index.js';
 

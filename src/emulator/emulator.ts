@@ -1,42 +1,26 @@
 /**
+ * Longer than ~350 lines on purpose: the class is the emulator's public test surface (waits, faults, holds), and
+ * each method is a line or two handing off to the gateway, token store or observer; the parts live in their files.
+ *
  * The emulator: one node:http server for the token endpoint, REST and the WebSocket gateway, plus the
  * observation and fault-injection surface tests use. Start it with `startEmulator()`.
  */
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { closeCodeTable } from '../protocol/close-codes.js';
 import { knownIntentBits, privateIntentBits } from '../protocol/intents.js';
 import { OpCode, type GatewayFrame } from '../protocol/opcodes.js';
-import { createAdminHandler } from './admin/admin-http.js';
-import { createAuthorizer, type AuthResult, type Authorizer } from './auth.js';
+import type { AuthResult, Authorizer } from './auth.js';
 import { Gateway } from './gateway/gateway.js';
 import { SessionStore } from './gateway/sessions.js';
-import { discoveryRoutes } from './gateway-discovery.js';
 import { HttpFaultQueue } from './http-faults.js';
 import type { RouteEmulator } from './http-router.js';
-import { createHttpPipeline } from './http-server.js';
 import { inboundRecordFor, InboundRegistry } from './inbound.js';
 import { malformedFrame, type MalformedFrameKind } from './malformed-frames.js';
 import { Observer, type WaitOptions } from './observer.js';
-import {
-  c2cMessagePayload,
-  directMessagePayload,
-  friendAddPayload,
-  groupAddRobotPayload,
-  groupAtMessagePayload,
-  guildAtMessagePayload,
-  interactionPayload,
-  type C2cMessageOptions,
-  type DirectMessageOptions,
-  type FriendAddOptions,
-  type GroupAddRobotOptions,
-  type GroupAtMessageOptions,
-  type GuildAtMessageOptions,
-  type InteractionOptions,
-  type PayloadContext,
-} from './payloads.js';
-import { createRestEmulator, type RestState } from './rest/index.js';
-import { SessionStartLimit } from './session-limit.js';
+import { installInjectors, injectedMsgId, type EventInjectors } from './injectors.js';
+import type { PayloadContext } from './payloads.js';
+import type { RestState } from './rest/index.js';
 import { TOKEN_PATH } from './token-endpoint.js';
 import { TokenStore, type IssuedToken } from './token-store.js';
 import type {
@@ -79,7 +63,15 @@ export const DEFAULT_ENTITLED_INTENTS = (knownIntentBits & ~privateIntentBits) >
 
 const TIMED_OUT_REASON = 'Session timed out';
 
+/** The payload helpers (`c2cMessage`, `groupAtMessage`, …) push over the gateway; see src/emulator/injectors.ts. */
+export interface Emulator extends EventInjectors<InjectedEvent> {}
+
 export class Emulator implements RouteEmulator {
+  static {
+    installInjectors(Emulator.prototype, (emu, type, data) => emu.#inject(type, data), (emu) => emu.#payloadContext());
+  }
+
+
   readonly appId: string;
   readonly botUser: { readonly id: string; readonly username: string };
   /** `http://host:port`. */
@@ -349,41 +341,6 @@ export class Emulator implements RouteEmulator {
     return shards.map((shard) => this.dispatch(type, data, { shard }));
   }
 
-  /** A user's private (C2C) message. */
-  c2cMessage(options: C2cMessageOptions): InjectedEvent {
-    return this.#inject('C2C_MESSAGE_CREATE', c2cMessagePayload(options, this.#payloadContext()));
-  }
-
-  /** A group message that @-mentions the bot. */
-  groupAtMessage(options: GroupAtMessageOptions): InjectedEvent {
-    return this.#inject('GROUP_AT_MESSAGE_CREATE', groupAtMessagePayload(options, this.#payloadContext()));
-  }
-
-  /** A guild channel message that @-mentions the bot. */
-  guildAtMessage(options: GuildAtMessageOptions): InjectedEvent {
-    return this.#inject('AT_MESSAGE_CREATE', guildAtMessagePayload(options, this.#payloadContext()));
-  }
-
-  /** A guild direct message. */
-  directMessage(options: DirectMessageOptions): InjectedEvent {
-    return this.#inject('DIRECT_MESSAGE_CREATE', directMessagePayload(options, this.#payloadContext()));
-  }
-
-  /** A button click (INTERACTION_CREATE type 11). */
-  interaction(options: InteractionOptions): InjectedEvent {
-    return this.#inject('INTERACTION_CREATE', interactionPayload(options, this.#payloadContext()));
-  }
-
-  /** A user adds the bot as a friend. */
-  friendAdd(options: FriendAddOptions = {}): InjectedEvent {
-    return this.#inject('FRIEND_ADD', friendAddPayload(options, this.#payloadContext()));
-  }
-
-  /** The bot is added to a group. */
-  groupAddRobot(options: GroupAddRobotOptions = {}): InjectedEvent {
-    return this.#inject('GROUP_ADD_ROBOT', groupAddRobotPayload(options, this.#payloadContext()));
-  }
-
   /** Closes every socket and the server. Idempotent. */
   close(): Promise<void> {
     this.#closing ??= this.#shutdown();
@@ -405,7 +362,7 @@ export class Emulator implements RouteEmulator {
 
   #inject(type: string, data: Record<string, unknown>): InjectedEvent {
     const result = this.dispatch(type, data);
-    return { ...result, msgId: typeof data.id === 'string' ? data.id : undefined, data };
+    return { ...result, msgId: injectedMsgId(data), data };
   }
 
   #payloadContext(): PayloadContext {
@@ -413,99 +370,8 @@ export class Emulator implements RouteEmulator {
   }
 }
 
-function validateOptions(options: EmulatorOptions): void {
-  if (typeof options?.appId !== 'string' || options.appId === '') throw new TypeError('startEmulator: appId is required');
-  if (typeof options.secret !== 'string' || options.secret === '') throw new TypeError('startEmulator: secret is required');
-  const positive = { heartbeatInterval: options.heartbeatInterval, tokenTtl: options.tokenTtl, shards: options.shards, replayBufferSize: options.replayBufferSize, resumeWindowMs: options.resumeWindowMs };
-  for (const [name, value] of Object.entries(positive)) {
-    if (value !== undefined && (!Number.isFinite(value) || value <= 0)) throw new RangeError(`startEmulator: ${name} must be a positive number, got ${value}`);
-  }
-}
-
 function urlHost(host: string): string {
   if (host === '0.0.0.0' || host === '') return '127.0.0.1';
   if (host === '::') return '[::1]';
   return host.includes(':') ? `[${host}]` : host;
-}
-
-/**
- * Starts an emulator of the QQ open platform on real sockets (default 127.0.0.1, a free port).
- * Resolves once it is listening.
- */
-export async function startEmulator(options: EmulatorOptions & { webhook?: WebhookModeOptions }): Promise<Emulator> {
-  validateOptions(options);
-  const now = options.now ?? Date.now;
-  const log = options.log ?? (() => undefined);
-  const observer = new Observer();
-  const stats: EmulatorStats = { identifies: 0, resumes: 0, heartbeats: 0, expiredTokenUses: 0, tokensIssued: 0, dispatched: 0 };
-  const tokens = new TokenStore(options.tokenTtl ?? 7200, now, () => {
-    stats.tokensIssued += 1;
-    log('token: issued a new access token');
-  });
-  const authorize = createAuthorizer({ tokens, appId: options.appId, acceptLegacyToken: options.acceptLegacyToken ?? false, stats });
-  const limit = new SessionStartLimit(options.sessionStartLimit ?? {}, now);
-  const sessions = new SessionStore(options.replayBufferSize ?? 10_000, options.resumeWindowMs ?? Number.POSITIVE_INFINITY, now);
-  const inbound = new InboundRegistry();
-  const botUser = options.botUser ?? DEFAULT_BOT_USER;
-  const shards = options.shards ?? 1;
-  const gateway = new Gateway({
-    now,
-    observer,
-    stats,
-    authorize,
-    limit,
-    sessions,
-    heartbeatInterval: options.heartbeatInterval ?? 45_000,
-    configuredShards: shards,
-    entitledIntents: options.entitledIntents ?? DEFAULT_ENTITLED_INTENTS,
-    botUser,
-    log,
-    flags: { helloHeld: false, readyHeld: false, acksSuspended: false },
-  });
-  const tokenFaults = new HttpFaultQueue();
-  const gatewayFaults = new HttpFaultQueue();
-  const pending = new Set<ServerResponse>();
-  const requests: HttpRequestRecord[] = [];
-  // The route emulator is the Emulator itself, which exists only after listen(); routes reach it through this.
-  let emulator: Emulator | undefined;
-  const routeEmulator: RouteEmulator = {
-    appId: options.appId,
-    botUser,
-    now,
-    inbound,
-    dispatch: (type, data, dispatchOptions) => {
-      if (!emulator) throw new Error('emulator not started');
-      return emulator.dispatch(type, data, dispatchOptions);
-    },
-  };
-  const rest = createRestEmulator(options.rest);
-  const server = createServer(
-    createHttpPipeline({
-      now,
-      requests,
-      observer,
-      authorize,
-      tokenEndpoint: { appId: options.appId, secret: options.secret, tokens },
-      tokenFaults,
-      gatewayFaults,
-      routes: [...discoveryRoutes({ gatewayUrl: () => emulator?.gatewayUrl ?? '', shards, limit }), ...rest.routes],
-      inbound,
-      routeEmulator,
-      pending,
-      ...(options.admin ? { admin: createAdminHandler({ emulator: () => emulator, secrets: () => [options.secret, ...tokens.all().map((t) => t.value)] }) } : {}),
-      log,
-    }),
-  );
-  server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
-  server.on('clientError', (_error, socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  emulator = new Emulator({ options, server, observer, gateway, tokens, authorize, tokenFaults, gatewayFaults, pending, stats, inbound, sessions, requests, rest: rest.state });
-  log(`emulator: listening on ${emulator.url}`);
-  return emulator;
 }

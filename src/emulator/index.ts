@@ -2,8 +2,10 @@
  * `qq-bot-machine/emulator`: a local stand-in for the QQ open platform (token endpoint, REST, WebSocket gateway)
  * with observation and fault injection for tests. See docs/emulator.md.
  */
-export { startEmulator, Emulator, DEFAULT_BOT_USER, DEFAULT_ENTITLED_INTENTS } from './emulator.js';
+export { Emulator, DEFAULT_BOT_USER, DEFAULT_ENTITLED_INTENTS } from './emulator.js';
+export { startEmulator } from './start.js';
 export type { InjectedEvent, FrameWaitOptions } from './emulator.js';
+export type { EventInjectors, InjectorName } from './injectors.js';
 export type {
   EmulatorOptions,
   SessionStartLimitOptions,

@@ -1,7 +1,7 @@
 /** Options and the observable records of the emulator. All records are plain objects, newest last. */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { GatewayFrame } from '../protocol/opcodes.js';
-import type { RestEmulatorOptions } from './rest/index.js';
+import type { RestEmulatorOptions } from './rest/rest-options.js';
 
 export interface SessionStartLimitOptions {
   /** Sessions per 24 h. Default 1000 (every sample, reference §3.2). */

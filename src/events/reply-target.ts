@@ -1,4 +1,11 @@
-import type { ReplyScene } from '../rest/reply-rules.js';
+import {
+  interactionSceneByChatType,
+  interactionTargetFields,
+  replyableEventRule,
+  type ReplyableEvents,
+  type ReplyScene,
+} from '../protocol/reply-rules.js';
+import { qqEventTypes } from '../protocol/events.js';
 
 /** Where a reply to an inbound event goes, and which id makes it passive. */
 export interface ReplyTarget {
@@ -11,46 +18,46 @@ export interface ReplyTarget {
 type Data = Record<string, unknown>;
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
-const author = (data: Data): Data => (typeof data['author'] === 'object' && data['author'] !== null ? (data['author'] as Data) : {});
+
+/** The first non-empty string among dotted payload paths (`author.user_openid`). */
+function firstField(data: Data, paths: readonly string[]): string | undefined {
+  for (const path of paths) {
+    let value: unknown = data;
+    for (const key of path.split('.')) value = typeof value === 'object' && value !== null ? (value as Data)[key] : undefined;
+    const found = str(value);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** INTERACTION_CREATE carries its scene in `scene`, or as a number in `chat_type`. */
+function interactionScene(data: Data): ReplyScene | undefined {
+  const scene = str(data['scene']) ?? interactionSceneByChatType[Number(data['chat_type'])];
+  return scene !== undefined && Object.hasOwn(interactionTargetFields, scene) ? (scene as keyof typeof interactionTargetFields) : undefined;
+}
 
 /**
- * How each replyable event type is answered (reference §9.1, §9.3): user messages by `msg_id` = `d.id`,
- * the events that accept it by `event_id` = the envelope id. Types not listed cannot be replied to.
+ * The reply target of an event, or undefined when it cannot be replied to. Which events, which id and which payload
+ * field are the table in src/protocol/reply-rules.ts: user messages by `msg_id` = `d.id`, the events that accept it
+ * by `event_id` = the envelope id.
  */
-const targets: Record<string, (data: Data, envelopeId: string | undefined) => ReplyTarget | undefined> = {
-  C2C_MESSAGE_CREATE: (d) => withTarget('c2c', str(author(d)['user_openid']) ?? str(author(d)['id']), { msgId: str(d['id']) }),
-  GROUP_AT_MESSAGE_CREATE: (d) => withTarget('group', str(d['group_openid']) ?? str(d['group_id']), { msgId: str(d['id']) }),
-  GROUP_MESSAGE_CREATE: (d) => withTarget('group', str(d['group_openid']) ?? str(d['group_id']), { msgId: str(d['id']) }),
-  AT_MESSAGE_CREATE: (d) => withTarget('guild', str(d['channel_id']), { msgId: str(d['id']) }),
-  MESSAGE_CREATE: (d) => withTarget('guild', str(d['channel_id']), { msgId: str(d['id']) }),
-  DIRECT_MESSAGE_CREATE: (d) => withTarget('dm', str(d['guild_id']), { msgId: str(d['id']) }),
-  FRIEND_ADD: (d, id) => withTarget('c2c', str(d['openid']), { eventId: id }),
-  C2C_MSG_RECEIVE: (d, id) => withTarget('c2c', str(d['openid']), { eventId: id }),
-  GROUP_ADD_ROBOT: (d, id) => withTarget('group', str(d['group_openid']), { eventId: id }),
-  GROUP_MSG_RECEIVE: (d, id) => withTarget('group', str(d['group_openid']), { eventId: id }),
-  MESSAGE_REACTION_ADD: (d, id) => withTarget('guild', str(d['channel_id']), { eventId: id }),
-  MESSAGE_REACTION_REMOVE: (d, id) => withTarget('guild', str(d['channel_id']), { eventId: id }),
-  INTERACTION_CREATE: (d, id) => {
-    const scene = str(d['scene']) ?? ({ 0: 'guild', 1: 'group', 2: 'c2c' } as Record<number, string>)[Number(d['chat_type'])];
-    if (scene === 'c2c') return withTarget('c2c', str(d['user_openid']), { eventId: id });
-    if (scene === 'group') return withTarget('group', str(d['group_openid']), { eventId: id });
-    if (scene === 'guild') return withTarget('guild', str(d['channel_id']), { eventId: id });
-    return undefined;
-  },
-};
-
-function withTarget(scene: ReplyScene, target: string | undefined, ids: { msgId?: string | undefined; eventId?: string | undefined }): ReplyTarget | undefined {
-  if (!target || (!ids.msgId && !ids.eventId)) return undefined;
-  return { scene, target, ...(ids.msgId ? { msgId: ids.msgId } : {}), ...(ids.eventId ? { eventId: ids.eventId } : {}) };
-}
-
-/** The reply target of an event, or undefined when it cannot be replied to. */
 export function replyTargetOf(type: string, data: unknown, envelopeId: string | null): ReplyTarget | undefined {
   if (typeof data !== 'object' || data === null) return undefined;
-  const forum = type.startsWith('FORUM_') ? targets['MESSAGE_REACTION_ADD'] : undefined;
-  const resolve = targets[type] ?? forum;
-  return resolve?.(data as Data, envelopeId ?? undefined);
+  const rule = replyableEventRule(type);
+  if (!rule) return undefined;
+  const payload = data as Data;
+  const scene = rule.scene === 'from-payload' ? interactionScene(payload) : rule.scene;
+  if (!scene) return undefined;
+  const fields = rule.scene === 'from-payload' ? interactionTargetFields[scene as keyof typeof interactionTargetFields] : rule.targetFields;
+  const target = firstField(payload, fields);
+  const msgId = rule.key === 'msg_id' ? str(payload['id']) : undefined;
+  const eventId = rule.key === 'event_id' ? (envelopeId ?? undefined) : undefined;
+  if (!target || (!msgId && !eventId)) return undefined;
+  return { scene, target, ...(msgId ? { msgId } : {}), ...(eventId ? { eventId } : {}) };
 }
 
-/** Event types `reply()` works for. */
-export const replyableEventTypes = Object.keys(targets);
+/** Event types `reply()` works for: the known types whose table row names a place to reply to. */
+export const replyableEventTypes: (keyof ReplyableEvents)[] = qqEventTypes.filter((type): type is keyof ReplyableEvents => {
+  const rule = replyableEventRule(type);
+  return rule !== undefined && (rule.scene === 'from-payload' || rule.targetFields.length > 0);
+});

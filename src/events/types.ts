@@ -1,24 +1,10 @@
 import type { QQEvent, QQEventMap, QQEventType, UnknownQQEvent } from '../protocol/events.js';
 import type { InteractionResult, SendResult } from '../rest/message-types.js';
 import type { ReplyAllowance, ReplyBody, ReplyMedia } from '../rest/reply.js';
-import type { ReplyScene } from '../rest/reply-rules.js';
+import type { ReplyableEvents, ReplyScene } from '../protocol/reply-rules.js';
 
-/** Event types that accept a passive reply, and the scene each replies in (reference §9.3). */
-export interface ReplyableEvents {
-  C2C_MESSAGE_CREATE: 'c2c';
-  FRIEND_ADD: 'c2c';
-  C2C_MSG_RECEIVE: 'c2c';
-  GROUP_AT_MESSAGE_CREATE: 'group';
-  GROUP_MESSAGE_CREATE: 'group';
-  GROUP_ADD_ROBOT: 'group';
-  GROUP_MSG_RECEIVE: 'group';
-  AT_MESSAGE_CREATE: 'guild';
-  MESSAGE_CREATE: 'guild';
-  MESSAGE_REACTION_ADD: 'guild';
-  MESSAGE_REACTION_REMOVE: 'guild';
-  DIRECT_MESSAGE_CREATE: 'dm';
-  INTERACTION_CREATE: ReplyScene;
-}
+/** Event types that accept a passive reply, and the scene each replies in: derived from the table in protocol/reply-rules.ts. */
+export type { ReplyableEvents } from '../protocol/reply-rules.js';
 
 /** `reply()` and `replyMedia()`: present on events that accept a passive reply. */
 export interface Replyable<S extends ReplyScene> {

@@ -1,4 +1,7 @@
 /**
+ * Longer than ~350 lines on purpose: one interface per payload of reference §6, and the map that names them all;
+ * split, the map would import from a dozen files and a reader would lose the one-page view of the wire.
+ *
  * The typed event map: the payload (`d`) of every dispatch type (`t`) in reference §6, field names
  * exactly as on the wire (snake_case).
  *

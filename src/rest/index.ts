@@ -48,7 +48,7 @@ export {
 } from './guild-types.js';
 export { guildApi, type GuildApi, type MyGuildListOptions } from './guild-api.js';
 export { channelApi, type ChannelApi } from './channel-api.js';
-export { replyRules, acceptsEventId, type ReplyScene, type SceneReplyRule } from './reply-rules.js';
+export { replyRules, acceptsEventId, type ReplyScene, type SceneReplyRule } from '../protocol/reply-rules.js';
 export {
   createReply,
   createReplyContext,

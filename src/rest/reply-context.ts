@@ -1,6 +1,6 @@
 import { QQConfigError } from '../errors.js';
 import { QQReplyRuleError, type ReplyRule } from './errors.js';
-import { acceptsEventId, replyRules, type ReplyScene } from './reply-rules.js';
+import { acceptsEventId, replyRules, type ReplyScene } from '../protocol/reply-rules.js';
 
 export interface ReplyContextOptions<S extends ReplyScene = ReplyScene> {
   scene: S;

@@ -4,7 +4,7 @@ import { toChannelMessageBody, toMessageBody } from './message-body.js';
 import { loadMediaSource } from './media-source.js';
 import type { ChannelMessageBody, MediaFileType, MediaSource, MediaUpload, MessageBody, SendResult } from './message-types.js';
 import type { PassiveReplyFields, ReplyAllowance, ReplyContext } from './reply-context.js';
-import { replyRules, type ReplyScene } from './reply-rules.js';
+import { replyRules, type ReplyScene } from '../protocol/reply-rules.js';
 
 export { createReplyContext, formatDuration } from './reply-context.js';
 export type { ReplyContext, ReplyContextOptions, PassiveReplyFields, ReplyAllowance } from './reply-context.js';

@@ -4,6 +4,7 @@
  */
 import type { Emulator, InjectedEvent } from '../emulator.js';
 import type { MalformedFrameKind } from '../malformed-frames.js';
+import { eventInjectors, injectorNames } from '../injectors.js';
 import type { ConnectionRecord, ConnectionTarget, HttpFaultKind, SessionRecord } from '../types.js';
 import type { WebhookInjectedEvent } from '../webhook/index.js';
 
@@ -218,18 +219,10 @@ const HTTP_FAULTS = ['5xx', 'timeout', 'error-code', 'bad-json', 'slow'] as cons
 
 /** `POST /events/{kind}`: one route per payload helper; `{transport: 'webhook'}` delivers by webhook instead. */
 function eventRoutes(): AdminRoute[] {
-  type Kind = 'c2cMessage' | 'groupAtMessage' | 'guildAtMessage' | 'directMessage' | 'interaction' | 'friendAdd' | 'groupAddRobot';
-  const kinds: Array<[string, Kind, string, boolean]> = [
-    ['c2c-message', 'c2cMessage', 'C2C_MESSAGE_CREATE: {content, userOpenid?, msgId?, attachments?}', true],
-    ['group-at-message', 'groupAtMessage', 'GROUP_AT_MESSAGE_CREATE: {content, groupOpenid?, memberOpenid?, msgId?}', true],
-    ['guild-at-message', 'guildAtMessage', 'AT_MESSAGE_CREATE: {content, guildId?, channelId?, author?, mention?}', true],
-    ['direct-message', 'directMessage', 'DIRECT_MESSAGE_CREATE: {content, guildId?, channelId?, srcGuildId?}', true],
-    ['interaction', 'interaction', 'INTERACTION_CREATE: {scene: c2c|group|guild, buttonData?, buttonId?, …}', false],
-    ['friend-add', 'friendAdd', 'FRIEND_ADD: {openid?}', false],
-    ['group-add-robot', 'groupAddRobot', 'GROUP_ADD_ROBOT: {groupOpenid?, opMemberOpenid?}', false],
-  ];
-  return kinds.map(([slug, helper, summary, needsContent]) =>
-    route('POST', `/events/${slug}`, `${summary}; {transport: "webhook"} to POST it to the callback instead`, async ({ emu, body }) => {
+  return injectorNames.map((helper) => {
+    const { type, route: slug, summary } = eventInjectors[helper];
+    const needsContent = summary.startsWith('{content');
+    return route('POST', `/events/${slug}`, `${type}: ${summary}; {transport: "webhook"} to POST it to the callback instead`, async ({ emu, body }) => {
       const { transport = 'gateway', ...options } = body;
       if (needsContent) requireString(body, 'content');
       if (helper === 'interaction' && !['c2c', 'group', 'guild'].includes(String(body.scene))) throw new AdminError(400, '"scene" must be c2c, group or guild');
@@ -241,8 +234,8 @@ function eventRoutes(): AdminRoute[] {
       if (transport !== 'gateway') throw new AdminError(400, '"transport" must be gateway or webhook');
       const injected = (emu[helper] as (o: unknown) => InjectedEvent)(options);
       return ok(injected);
-    }),
-  );
+    });
+  });
 }
 
 function page<T>(items: readonly T[], query: URLSearchParams): { since: number; next: number; items: T[] } {

@@ -7,6 +7,10 @@
  *   figure the SDK side uses). Guild channels and DMs have no per-message count.
  * - eventIdEvents: the events whose envelope id `event_id` may name.
  * - usesMsgSeq: C2C/group bodies carry msg_seq and the same (msg_id|event_id, msg_seq) twice is rejected.
+ *
+ * This is the platform's copy, kept apart from the client's table (src/protocol/reply-rules.ts) on purpose: the
+ * emulator is what the client is tested against, so if both read one table a misreading of §9.3/§9.4 would pass every
+ * end-to-end test. test/protocol/reply-table.test.ts ties the two, so they cannot drift apart unnoticed.
  */
 import type { RestScene } from './rest-state.js';
 

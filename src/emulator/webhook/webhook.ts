@@ -1,4 +1,7 @@
 /**
+ * Longer than ~350 lines on purpose: most of it is the typed records and options a test reads, then one method
+ * per fault (forged, tampered, stale, oversized, unsigned, replay), each a few lines over the shared `#send`.
+ *
  * The emulator's webhook mode: the platform side of HTTP callbacks (reference §8). It runs the
  * op 13 validation, signs and POSTs dispatches, retries when the answer is not an op 12 ACK, and
  * sends forged, tampered, stale, oversized, unsigned and replayed requests on demand.
@@ -8,23 +11,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { OpCode } from '../../protocol/opcodes.js';
 import { eventId } from '../ids.js';
 import { inboundRecordFor, type InboundRegistry } from '../inbound.js';
-import {
-  c2cMessagePayload,
-  directMessagePayload,
-  friendAddPayload,
-  groupAddRobotPayload,
-  groupAtMessagePayload,
-  guildAtMessagePayload,
-  interactionPayload,
-  type C2cMessageOptions,
-  type DirectMessageOptions,
-  type FriendAddOptions,
-  type GroupAddRobotOptions,
-  type GroupAtMessageOptions,
-  type GuildAtMessageOptions,
-  type InteractionOptions,
-  type PayloadContext,
-} from '../payloads.js';
+import { installInjectors, injectedMsgId, type EventInjectors } from '../injectors.js';
+import { c2cMessagePayload, type PayloadContext } from '../payloads.js';
 import { post, type PostResult } from './http-post.js';
 import { PlatformSigner } from './platform-signer.js';
 
@@ -144,7 +132,15 @@ export interface EmulatorWebhookDeps {
 const USER_AGENT = 'QQBot-Callback';
 const PREVIEW_BYTES = 256;
 
+/** The payload helpers (`c2cMessage`, `groupAtMessage`, …) delivered by webhook; see src/emulator/injectors.ts. */
+export interface EmulatorWebhook extends EventInjectors<Promise<WebhookInjectedEvent>> {}
+
 export class EmulatorWebhook {
+  static {
+    installInjectors(EmulatorWebhook.prototype, (hook, type, data) => hook.#inject(type, data), (hook) => hook.#payloadContext());
+  }
+
+
   /** Every dispatch delivered (or tried), newest last. */
   readonly deliveries: WebhookDelivery[] = [];
   /** Every op 13 validation run, newest last. */
@@ -259,41 +255,6 @@ export class EmulatorWebhook {
     return delivery;
   }
 
-  /** A user's private (C2C) message, delivered by webhook. */
-  c2cMessage(options: C2cMessageOptions): Promise<WebhookInjectedEvent> {
-    return this.#inject('C2C_MESSAGE_CREATE', c2cMessagePayload(options, this.#payloadContext()));
-  }
-
-  /** A group message that @-mentions the bot. */
-  groupAtMessage(options: GroupAtMessageOptions): Promise<WebhookInjectedEvent> {
-    return this.#inject('GROUP_AT_MESSAGE_CREATE', groupAtMessagePayload(options, this.#payloadContext()));
-  }
-
-  /** A guild channel message that @-mentions the bot. */
-  guildAtMessage(options: GuildAtMessageOptions): Promise<WebhookInjectedEvent> {
-    return this.#inject('AT_MESSAGE_CREATE', guildAtMessagePayload(options, this.#payloadContext()));
-  }
-
-  /** A guild direct message. */
-  directMessage(options: DirectMessageOptions): Promise<WebhookInjectedEvent> {
-    return this.#inject('DIRECT_MESSAGE_CREATE', directMessagePayload(options, this.#payloadContext()));
-  }
-
-  /** A button click (INTERACTION_CREATE). */
-  interaction(options: InteractionOptions): Promise<WebhookInjectedEvent> {
-    return this.#inject('INTERACTION_CREATE', interactionPayload(options, this.#payloadContext()));
-  }
-
-  /** A user adds the bot as a friend. */
-  friendAdd(options: FriendAddOptions = {}): Promise<WebhookInjectedEvent> {
-    return this.#inject('FRIEND_ADD', friendAddPayload(options, this.#payloadContext()));
-  }
-
-  /** The bot is added to a group. */
-  groupAddRobot(options: GroupAddRobotOptions = {}): Promise<WebhookInjectedEvent> {
-    return this.#inject('GROUP_ADD_ROBOT', groupAddRobotPayload(options, this.#payloadContext()));
-  }
-
   // ---- faults (each resolves with the HTTP status the bot answered; 0: no answer) -----------------------
 
   /** A well-formed dispatch signed with a stranger's key. */
@@ -361,7 +322,7 @@ export class EmulatorWebhook {
 
   async #inject(type: string, data: Record<string, unknown>): Promise<WebhookInjectedEvent> {
     const delivery = await this.deliver(type, data);
-    return { delivery, msgId: typeof data.id === 'string' ? data.id : undefined, data };
+    return { delivery, msgId: injectedMsgId(data), data };
   }
 
   async #send(
