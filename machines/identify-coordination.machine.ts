@@ -1,4 +1,4 @@
-import { assign, enqueueActions, fromPromise, setup, type ActorRefFrom, type AnyActorRef } from 'xstate';
+import { assertEvent, assign, enqueueActions, fromPromise, setup, type ActorRefFrom, type AnyActorRef } from 'xstate';
 import { QQBotError } from '../src/errors.js';
 import { identifyThrottleMachine, identifyWindowMs, type IdentifyThrottleInput } from './identify-throttle.machine.js';
 import type { IdentifyRequest } from './shard.machine.js';
@@ -72,12 +72,16 @@ export const identifyCoordinationMachine = setup({
   },
   actions: {
     forwardRequest: enqueueActions(({ context, event, self, enqueue }) => {
-      const request = event as IdentifyRequest;
+      assertEvent(event, 'IDENTIFY.REQUEST');
+      const request: IdentifyRequest = event;
       enqueue.assign({ waiting: [...context.waiting.filter((w) => w.shardId !== request.shardId), { shardId: request.shardId, replyTo: request.replyTo }] });
       enqueue.sendTo('localThrottle', { type: 'IDENTIFY.REQUEST', shardId: request.shardId, replyTo: self });
     }),
     queueConfirmation: assign({
-      confirmQueue: ({ context, event }) => [...context.confirmQueue, (event as { shardId: number }).shardId],
+      confirmQueue: ({ context, event }) => {
+        assertEvent(event, 'IDENTIFY.GRANTED');
+        return [...context.confirmQueue, event.shardId];
+      },
     }),
     answer: enqueueActions(({ context, enqueue }, params: { shardId: number; answer: { type: 'IDENTIFY.GRANTED' } | { type: 'IDENTIFY.DENIED'; reason: string } }) => {
       const waiting = context.waiting.find((w) => w.shardId === params.shardId);
@@ -85,7 +89,8 @@ export const identifyCoordinationMachine = setup({
       enqueue.assign({ waiting: context.waiting.filter((w) => w.shardId !== params.shardId) });
     }),
     forwardSent: enqueueActions(({ context, event, enqueue }) => {
-      const { shardId } = event as { shardId: number };
+      assertEvent(event, 'IDENTIFY.SENT');
+      const { shardId } = event;
       enqueue.sendTo('localThrottle', { type: 'IDENTIFY.SENT', shardId });
       enqueue.spawnChild('identifySent', {
         input: { shardId, bucket: bucketOf(context, shardId), windowMs: identifyWindowMs, remaining: context.input.remaining, resetAfterMs: context.input.resetAfterMs },

@@ -17,8 +17,13 @@ export const layers: readonly Layer[] = [
   { name: 'machines', files: ['machines/'], only: ['ground'] },
   // The local platform: it shares only the protocol with the client, never the client's own code.
   { name: 'emulator', files: ['src/emulator/'], only: ['ground'] },
-  // I/O actors the machines invoke, and read-only views of machine snapshots (actor-path: how inspection names actors).
-  { name: 'io', files: ['src/io/', 'src/state.ts', 'src/inspect.ts', 'src/inspector/actor-path.ts', 'src/diagram.ts'], only: ['ground', 'machines'] },
+  // I/O actors the machines invoke, and read-only views of machine snapshots (actor-path: how inspection names actors);
+  // the plug-in interfaces of the scale-out actors (session store, identify coordinator), which options name.
+  {
+    name: 'io',
+    files: ['src/io/', 'src/state.ts', 'src/inspect.ts', 'src/inspector/actor-path.ts', 'src/diagram.ts', 'src/coordination.ts', 'src/sessions/store.ts'],
+    only: ['ground', 'machines'],
+  },
   // The typed REST client, its reply rules and the message builders; the actor wiring (src/runtime.ts).
   { name: 'rest', files: ['src/rest/', 'src/messages/', 'src/runtime.ts'] },
   // Events as delivered: the RxJS bridge and operators, and reply()/ack() on each event (which is why it sits above rest).
