@@ -1,7 +1,7 @@
 import type { SnapshotFrom } from 'xstate';
 import type { botMachine } from '../machines/bot.machine.js';
 import type { shardMachine } from '../machines/shard.machine.js';
-import { describeCause } from '../machines/shard.machine.js';
+import { describeCause } from '../machines/reconnect-policy.js';
 import type { tokenMachine } from '../machines/token.machine.js';
 
 export type BotStatus = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
