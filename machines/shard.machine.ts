@@ -1,3 +1,9 @@
+/*
+ * Longer than ~350 lines on purpose: it is one statechart, and XState wants its states, guards, actions and delays in
+ * one `setup().createMachine()`; split, the reader would lose the one-page view the diagram is drawn from. What is not
+ * the chart lives beside it: the reconnect decision (reconnect-policy.ts), the frames (gateway-frames.ts), the
+ * sequencer (dispatch-sequencer.ts), the socket's events (shard.events.ts).
+ */
 import { assertEvent, assign, emit, enqueueActions, fromCallback, fromPromise, raise, sendTo, setup, type ActorRefFrom, type AnyActorRef } from 'xstate';
 import { QQBotError, QQInvalidSessionError, QQSessionLimitError, QQTimeoutError } from '../src/errors.js';
 import type { ReadyData } from '../src/protocol/opcodes.js';
