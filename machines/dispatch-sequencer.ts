@@ -97,12 +97,13 @@ export class DispatchSequencer {
   #accept(dispatch: DispatchFrame, generation: number): void {
     if (generation !== this.#generation) return;
     const replayed = dispatch.seq !== null && this.#seq !== null && dispatch.seq <= this.#seq;
-    if (replayed || (dispatch.id !== null && this.#recentIds.has(dispatch.id))) {
+    // A replay is not remembered (its id is already, or it predates the set); a new frame's id is
+    // looked up and remembered in one call.
+    if (replayed || (dispatch.id !== null && !this.#recentIds.admit(dispatch.id))) {
       this.#duplicates += 1;
       for (const listener of this.#listeners) listener.duplicate?.(dispatch);
       return;
     }
-    if (dispatch.id !== null) this.#recentIds.add(dispatch.id);
     if (dispatch.seq !== null) this.#seq = dispatch.seq;
     this.#delivered += 1;
     for (const listener of this.#listeners) listener.dispatch(dispatch);

@@ -40,6 +40,21 @@ export class RecentIds {
     return [...previous.slice(Math.max(0, previous.length - (limit - current.length))), ...current];
   }
 
+  /**
+   * The hot path's one call: remembers `id` and says true if it is new, false if it was seen recently.
+   * Three hash probes instead of the five of `has()` then `add()` (an id found in neither generation
+   * needs no delete); the id string caches its hash after the first.
+   */
+  admit(id: string): boolean {
+    if (this.#current.has(id) || this.#previous.has(id)) return false;
+    this.#current.add(id);
+    if (this.#current.size >= this.#capacity) {
+      this.#previous = this.#current;
+      this.#current = new Set();
+    }
+    return true;
+  }
+
   /** How many ids are remembered (between `capacity` and 2 × `capacity` once that many were added). */
   get size(): number {
     return this.#current.size + this.#previous.size;

@@ -360,7 +360,7 @@ export function renderReport(result, labels, notes) {
       'of an event counts as a duplicate and never as throughput, and in the latency scenario reads the clock.',
     '- **Raw baseline**: `ws` 8, `fetch` for the token and `/gateway/bot`, Identify, a heartbeat timer, `JSON.parse(data.toString())` per frame, nothing more. For recovery it ' +
       'reconnects at once and resumes from its last seq.',
-    '- **Peers** are installed only in `bench/peers` (pinned, with its own lock file) and driven as in `shared/research/peer-sdks.md` §4: qq-official-bot with its axios base URL and the token URL ' +
+    '- **Peers** are the pinned devDependencies (or `bench/peers`, with its own lock file) and driven as in [peer-sdks](peer-sdks.md) §4: qq-official-bot with its axios base URL and the token URL ' +
       'rewritten; qq-guild-bot through a resty request hook, with the emulator\'s `acceptLegacyToken`, and two adaptations it needs to see C2C events at all (the GROUP_AND_C2C_EVENT bit ' +
       'added to its intent table; C2C dispatches caught under its event name `"undefined"`). Their logs are off.',
     '- **The emulator is never the bottleneck.** Bursts and paced sends write pre-built frames (the JSON of the emulator\'s C2C payload, a fresh id per event) straight to the session\'s socket, ' +

@@ -182,7 +182,7 @@ describe('the live inspector server', () => {
     await until(() => page.messages.length > 0, 'init');
     const init = JSON.parse(page.messages[0] as string) as { kind: string; baseline: InspectorStep[]; machines: Array<{ id: string }> };
     expect(init.kind).toBe('init');
-    expect(init.machines.map((m) => m.id)).toEqual(['bot', 'token', 'gatewayDiscovery', 'identifyThrottle', 'shard', 'webhook']);
+    expect(init.machines.map((m) => m.id)).toEqual(['bot', 'token', 'gatewayDiscovery', 'identifyThrottle', 'shard', 'webhook', 'sessionFlush', 'identifyCoordination', 'shardLease']);
     const spawned = init.baseline.filter((s) => s.t === 'spawn').map((s) => s.actor);
     expect(spawned).toEqual(expect.arrayContaining(['bot', 'bot/token', 'bot/identifyThrottle', 'bot/shard-0', 'bot/shard-0/socket']));
     expect(init.baseline).toContainEqual(expect.objectContaining({ t: 'stats', actor: 'bot/shard-0', stats: expect.objectContaining({ state: 'session.ready' }) }));

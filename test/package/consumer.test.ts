@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatFindings, pendingSectionLinks, scanDeclarations, scanDoc, scanSourceMaps, shippedDocs } from '../docs/doc-references.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -126,4 +127,13 @@ describe('a consumer project (packed tarball, tsc --strict, module nodenext, no 
     for (const file of expectedFiles()) expect(listed.some((line) => line.endsWith(`/${file}`)), `${file} was not checked`).toBe(true);
     expect(listed.some((line) => line.endsWith('/qq-bot-machine/dist/src/index.d.ts'))).toBe(true);
   }, 200_000);
+
+  it('ships docs, types and source maps that can be followed from the installed package alone', () => {
+    const installed = join(project, 'node_modules/qq-bot-machine');
+    const docs = shippedDocs(installed);
+    expect(docs).toEqual(expect.arrayContaining(['README.md', 'docs/protocol-reference.md', 'docs/peer-sdks.md', 'docs/getting-started.md']));
+    const findings = docs.flatMap((file) => scanDoc(installed, file)).filter((f) => !(pendingSectionLinks.has(f.file) && f.kind === 'section-ref'));
+    expect(formatFindings([...findings, ...scanSourceMaps(installed), ...scanDeclarations(installed)])).toBe('');
+    expect(existsSync(join(installed, 'dist/src/index.js.map'))).toBe(true);
+  });
 });
