@@ -1,12 +1,12 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Subscription } from 'rxjs';
-import { createActor, type AnyActorRef } from 'xstate';
+import { createActor } from 'xstate';
 import { botMachine, type BotActorRef } from '../machines/bot.machine.js';
 import { SystemId } from '../machines/system-actors.js';
 import type { Bot } from './bot/api.js';
 import { GatewayTransport } from './bot/gateway-transport.js';
-import { QQBotError, QQConfigError, QQHandlerError } from './errors.js';
+import { registerWebhookTransport } from './bot/webhook-handler.js';
+import { QQBotError, QQHandlerError } from './errors.js';
 import type { ReplyServices } from './events/bot-event.js';
 import { createIntentCheck } from './events/intent-check.js';
 import { IsolatedObservable } from './events/isolated.js';
@@ -23,25 +23,7 @@ import type { BotTransport, TransportHooks } from './transport.js';
 import { WebhookTransport } from './webhook/bot-transport.js';
 
 export type { Bot } from './bot/api.js';
-
-const webhookTransports = new WeakMap<Bot, WebhookTransport>();
-
-/**
- * The webhook request listener of a bot created with `transport: 'webhook'`, for mounting in an
- * existing server (node:http, Express, Fastify, Koa; see docs/webhook.md).
- *
- * @example
- * ```ts
- * const bot = createBot({ appId, secret, transport: 'webhook' });
- * http.createServer(createWebhookHandler(bot)).listen(8080);
- * await bot.start();
- * ```
- */
-export function createWebhookHandler(bot: Bot): (req: IncomingMessage, res: ServerResponse) => void {
-  const transport = webhookTransports.get(bot);
-  if (!transport) throw new QQConfigError('transport', "createWebhookHandler() needs a bot created with transport: 'webhook'");
-  return (req, res) => transport.receiver.handle(req, res);
-}
+export { createWebhookHandler, rootActorsOf } from './bot/webhook-handler.js';
 
 /**
  * Creates a bot. Options are checked at once: a bad one throws `QQConfigError` naming it.
@@ -117,7 +99,7 @@ class BotRuntime implements Bot {
     };
     if (options.transport === 'webhook') {
       this.#webhook = new WebhookTransport(options, this.#logger, hooks);
-      webhookTransports.set(this, this.#webhook);
+      registerWebhookTransport(this, this.#webhook);
       this.#transport = this.#webhook;
       // No bot machine runs for a webhook bot (the transport owns the token); this one is never started.
       this.actor = createActor(botMachine, { systemId: SystemId.bot, input: { intents: options.intents, shards: options.shards, gatewayUrl: options.gatewayUrl } });
@@ -214,14 +196,4 @@ class BotRuntime implements Bot {
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
-
-
-/**
- * The root actors of a bot, for the inspector (src/inspector/): the bot machine, or a webhook
- * bot's own token and webhook actors. Not part of the public barrel.
- */
-export function rootActorsOf(bot: Bot): AnyActorRef[] {
-  const transport = webhookTransports.get(bot);
-  return transport ? [transport.token as AnyActorRef, transport.receiver.actor as AnyActorRef] : [bot.actor as AnyActorRef];
 }

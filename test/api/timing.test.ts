@@ -24,6 +24,8 @@ function timingError(timing: unknown): QQConfigError {
 }
 
 describe('the timing option', () => {
+  // Which machine each group times: an independent copy of src/runtime.ts's table on purpose, so a group wired to
+  // the wrong machine there fails here.
   const machinesOf = {
     token: [tokenMachine],
     gateway: [gatewayDiscoveryMachine],
