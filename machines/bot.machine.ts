@@ -1,3 +1,7 @@
+/*
+ * Longer than ~350 lines on purpose: one statechart (token → discovery → shards → running, plus the lease-mode shard
+ * hand-over), kept in one `setup().createMachine()` as the shard machine is; the shards themselves are their own machine.
+ */
 import { assertEvent, assign, emit, enqueueActions, fromPromise, setup, spawnChild, type ActorRefFrom, type AnyActorRef } from 'xstate';
 import { QQBotError, QQSessionLimitError } from '../src/errors.js';
 import { gatewayDiscoveryMachine, type GatewayDiscoveryResult, type GatewayInfo } from './gateway.machine.js';
@@ -78,6 +82,15 @@ export interface DiscoveryParams {
 const discoveryParams = ({ event }: { event: { output: GatewayDiscoveryResult } }): DiscoveryParams => ({ result: event.output });
 
 export const shardActorId = (shardId: number): string => `shard-${shardId}`;
+
+/** The shard an actor id of `shardActorId` names, or undefined for any other actor. */
+export function shardIdOfActor(actorId: string): number | undefined {
+  const match = /^shard-(\d+)$/.exec(actorId);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** The id of the gateway discovery actor the bot invokes. */
+export const gatewayDiscoveryActorId = 'gatewayDiscovery';
 
 /** Close codes after which no shard of this bot may carry on (reference §5.1: delisted, banned). */
 function isBotWide(error: QQBotError): boolean {
@@ -304,7 +317,7 @@ export const botMachine = setup({
       states: {
         discoveringGateway: {
           invoke: {
-            id: 'gatewayDiscovery',
+            id: gatewayDiscoveryActorId,
             src: 'gatewayDiscovery',
             input: ({ context }) => ({ gatewayUrl: context.gatewayUrl }),
             onDone: [

@@ -111,12 +111,11 @@ export const tokenMachine = setup({
     }),
   },
   guards: {
-    credentialsRejected: ({ event }) => (event as { error?: unknown }).error instanceof QQAuthError,
+    /** Params: the fetch's error event, which `assertEvent` cannot name. */
+    credentialsRejected: (_, params: { error: unknown }) => params.error instanceof QQAuthError,
     answersRejection: ({ context }) => context.answeredRejection,
-    isSameToken: ({ context, event }) => {
-      const grant = (event as unknown as { output: TokenGrant }).output;
-      return grant.accessToken.equals(context.token ?? undefined);
-    },
+    /** Params: the fetch's done event's grant. */
+    isSameToken: ({ context }, params: { grant: TokenGrant }) => params.grant.accessToken.equals(context.token ?? undefined),
   },
   delays: {
     REFRESH: ({ context }) => refreshDelayMs(context.expiresInSeconds, context.sameTokenAnswers),
@@ -161,7 +160,7 @@ export const tokenMachine = setup({
                 src: 'fetchToken',
                 onDone: [
                   {
-                    guard: 'isSameToken',
+                    guard: { type: 'isSameToken', params: ({ event }) => ({ grant: event.output }) },
                     target: 'scheduled',
                     actions: [
                       assign({
@@ -199,7 +198,7 @@ export const tokenMachine = setup({
                 ],
                 onError: [
                   {
-                    guard: 'credentialsRejected',
+                    guard: { type: 'credentialsRejected', params: ({ event }) => ({ error: event.error }) },
                     target: '#token.failed',
                     actions: [
                       assign({ error: ({ event }) => event.error as QQBotError }),

@@ -49,7 +49,8 @@ export {
 export { closePolicy, closeCodeTable, type CloseAction, type ClosePolicy } from './protocol/close-codes.js';
 export { OpCode, type GatewayFrame } from './protocol/opcodes.js';
 export { botMachine, type ShardSelection } from '../machines/bot.machine.js';
-export { shardMachine, planReconnect } from '../machines/shard.machine.js';
+export { shardMachine } from '../machines/shard.machine.js';
+export { planReconnect } from '../machines/reconnect-policy.js';
 export { tokenMachine } from '../machines/token.machine.js';
 export { gatewayDiscoveryMachine, type GatewayInfo } from '../machines/gateway.machine.js';
 export { identifyThrottleMachine } from '../machines/identify-throttle.machine.js';

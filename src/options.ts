@@ -3,7 +3,7 @@ import type { ActorOptions, AnyActorLogic, InspectionEvent, Observer } from 'xst
 import type { ShardSelection } from '../machines/bot.machine.js';
 import { QQConfigError } from './errors.js';
 import { intentNames, intentTable, isIntentName, knownIntentBits, privateIntentBits, type IntentName } from './protocol/intents.js';
-import type { Timing } from './runtime.js';
+import { timingNames, type Timing } from './runtime.js';
 import type { SessionStore } from './sessions/store.js';
 import type { IdentifyCoordinator, ShardLeases } from './coordination.js';
 import { Secret } from './secret.js';
@@ -308,11 +308,43 @@ function resolveShards(shards: unknown): ShardSelection {
 
 function validateTiming(timing: Timing): void {
   for (const [group, delays] of Object.entries(timing)) {
+    const names = Object.hasOwn(timingNames, group) ? timingNames[group as keyof Timing] : undefined;
+    if (!names) throw new QQConfigError(`timing.${group}`, unknownName('group', group, Object.keys(timingNames)));
+    if (delays === undefined) continue;
     if (typeof delays !== 'object' || delays === null) throw new QQConfigError(`timing.${group}`, 'expected an object');
     for (const [name, value] of Object.entries(delays as Record<string, unknown>)) {
+      if (!names.includes(name)) throw new QQConfigError(`timing.${group}.${name}`, unknownName(`name in timing.${group}`, name, names));
       if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
         throw new QQConfigError(`timing.${group}.${name}`, 'expected a non-negative number of milliseconds');
       }
     }
   }
+}
+
+function unknownName(what: string, name: string, known: readonly string[]): string {
+  const suggestion = closestOf(name, known);
+  return `unknown ${what}${suggestion ? ` (did you mean ${suggestion}?)` : ''}; known: ${known.join(', ')}`;
+}
+
+/** The known name fewest edits away from `input`, when it is close enough to be a misspelling. */
+export function closestOf(input: string, known: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of known) {
+    const distance = editDistance(input.toUpperCase(), name.toUpperCase());
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(best.name.length / 3)) ? best.name : undefined;
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }

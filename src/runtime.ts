@@ -1,9 +1,10 @@
-import { fromPromise } from 'xstate';
+import { fromPromise, type AnyStateMachine, type StateMachine } from 'xstate';
 import { botMachine, type LoadedSession, type LoadSessionsInput } from '../machines/bot.machine.js';
 import { gatewayDiscoveryMachine } from '../machines/gateway.machine.js';
 import { identifyCoordinationMachine, type IdentifyVerdict, type SlotRequest } from '../machines/identify-coordination.machine.js';
 import { identifyThrottleMachine } from '../machines/identify-throttle.machine.js';
 import type { IdentifyCoordinator } from './coordination.js';
+import { sessionFlushMachine } from '../machines/session-flush.machine.js';
 import { shardMachine } from '../machines/shard.machine.js';
 import { acquireTokenLogic, tokenMachine } from '../machines/token.machine.js';
 import { gatewayBotActor, gatewayUrlActor } from './io/gateway-endpoint.js';
@@ -11,34 +12,57 @@ import { gatewaySocketActor, type GatewaySocketOptions } from './io/gateway-sock
 import { tokenEndpointActor } from './io/token-endpoint.js';
 import type { Secret } from './secret.js';
 
+/** The names of a machine's named delays: the keys of its `setup({ delays })`. */
+export type DelayName<TMachine> =
+  TMachine extends StateMachine<any, any, any, any, any, any, infer TDelay, any, any, any, any, any, any, any, any> ? TDelay : never;
+
+/** Overrides of a machine's named delays, in milliseconds. */
+export type DelayOverrides<TMachine> = Partial<Record<DelayName<TMachine>, number>>;
+
+/**
+ * Which machines' delays each group of the `timing` option overrides. The names are read from the machine
+ * definitions, so a delay added to a machine can be set here at once, and a misspelt one is refused.
+ */
+const timedMachines = {
+  token: [tokenMachine],
+  gateway: [gatewayDiscoveryMachine],
+  shard: [shardMachine],
+  // The local throttle and, with an identify coordinator, the confirmation around it.
+  identify: [identifyThrottleMachine, identifyCoordinationMachine],
+  sessions: [sessionFlushMachine],
+  bot: [botMachine],
+} as const satisfies Record<string, readonly AnyStateMachine[]>;
+
+/** The HTTP timeouts, the one `timing` group that is not a machine's delays. */
+const httpTimeoutNames = ['tokenMs', 'gatewayMs', 'restMs'] as const;
+
+/** Every name the `timing` option accepts, per group (checked by `createBot()`). */
+export const timingNames: Readonly<Record<keyof Timing, readonly string[]>> = {
+  ...(Object.fromEntries(
+    Object.entries(timedMachines).map(([group, machines]) => [group, machines.flatMap((machine) => Object.keys(machine.implementations.delays))]),
+  ) as Record<keyof typeof timedMachines, string[]>),
+  http: httpTimeoutNames,
+};
+
 /**
  * Every named delay of the machines, in milliseconds, for tests and tuning. A delay left out keeps
- * the machine's default (see docs/lifecycle.md).
+ * the machine's default (see docs/lifecycle.md). The names are the machines' own delay names.
+ *
+ * @example
+ * ```ts
+ * createBot({ appId, secret, timing: { shard: { HELLO_TIMEOUT: 5_000 }, http: { restMs: 3_000 } } });
+ * ```
  */
 export interface Timing {
-  token?: Partial<Record<'REFRESH' | 'RETRY_BACKOFF' | 'TOKEN_LIFETIME', number>>;
-  gateway?: Partial<Record<'RETRY_BACKOFF', number>>;
-  shard?: Partial<
-    Record<
-      | 'CONNECT_TIMEOUT'
-      | 'HELLO_TIMEOUT'
-      | 'READY_TIMEOUT'
-      | 'RESUMED_TIMEOUT'
-      | 'HEARTBEAT_INTERVAL'
-      | 'HEALTHY_BY_TRAFFIC_AFTER'
-      | 'RECONNECT_BACKOFF'
-      | 'RATE_LIMIT_WAIT'
-      | 'INVALID_SESSION_WAIT'
-      | 'MAX_SESSION_AGE',
-      number
-    >
-  >;
-  identify?: Partial<Record<'IDENTIFY_WINDOW' | 'SESSION_LIMIT_RESET' | 'COORDINATOR_RETRY', number>>;
+  token?: DelayOverrides<typeof tokenMachine>;
+  gateway?: DelayOverrides<typeof gatewayDiscoveryMachine>;
+  shard?: DelayOverrides<typeof shardMachine>;
+  identify?: DelayOverrides<typeof identifyThrottleMachine | typeof identifyCoordinationMachine>;
   /** How often seq is written to the session store (machines/session-flush.machine.ts). */
-  sessions?: Partial<Record<'FLUSH_INTERVAL', number>>;
-  bot?: Partial<Record<'STOP_TIMEOUT', number>>;
+  sessions?: DelayOverrides<typeof sessionFlushMachine>;
+  bot?: DelayOverrides<typeof botMachine>;
   /** HTTP timeouts. */
-  http?: { tokenMs?: number; gatewayMs?: number; restMs?: number };
+  http?: Partial<Record<(typeof httpTimeoutNames)[number], number>>;
 }
 
 export interface RuntimeEndpoints {
@@ -101,8 +125,8 @@ export function createBotLogic(options: RuntimeOptions) {
  * either one the same way.
  */
 function identifyThrottleLogic(options: RuntimeOptions): typeof identifyThrottleMachine {
-  const { COORDINATOR_RETRY, ...throttleDelays } = options.timing?.identify ?? {};
-  const local = identifyThrottleMachine.provide({ delays: throttleDelays });
+  const delays = options.timing?.identify ?? {};
+  const local = identifyThrottleMachine.provide({ delays: delaysOf(identifyThrottleMachine, delays) });
   const coordinator = options.identifyCoordinator;
   if (!coordinator) return local;
   const coordinated = identifyCoordinationMachine.provide({
@@ -112,8 +136,14 @@ function identifyThrottleLogic(options: RuntimeOptions): typeof identifyThrottle
       // Best effort: the bucket key also expires a window after the grant.
       identifySent: fromPromise<void, SlotRequest>(({ input }) => coordinator.identifySent(input).catch(() => undefined)),
     },
-    delays: COORDINATOR_RETRY === undefined ? {} : { COORDINATOR_RETRY },
+    delays: delaysOf(identifyCoordinationMachine, delays),
   });
   // Same input and the same protocol with the shards (IDENTIFY.REQUEST / SENT → GRANTED / DENIED).
   return coordinated as unknown as typeof identifyThrottleMachine;
+}
+
+/** The overrides among `delays` that name one of `machine`'s delays (the identify group serves two machines). */
+function delaysOf(machine: AnyStateMachine, delays: Readonly<Record<string, number | undefined>>): Record<string, number> {
+  const names = new Set(Object.keys(machine.implementations.delays));
+  return Object.fromEntries(Object.entries(delays).filter((entry): entry is [string, number] => names.has(entry[0]) && entry[1] !== undefined));
 }

@@ -1,7 +1,7 @@
 import type { SnapshotFrom } from 'xstate';
 import type { botMachine } from '../machines/bot.machine.js';
-import type { shardMachine } from '../machines/shard.machine.js';
-import { describeCause } from '../machines/shard.machine.js';
+import type { ShardActorRef, shardMachine } from '../machines/shard.machine.js';
+import { describeCause } from '../machines/reconnect-policy.js';
 import type { tokenMachine } from '../machines/token.machine.js';
 
 export type BotStatus = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
@@ -88,3 +88,68 @@ export function dotted(value: unknown): string {
   if (typeof current === 'string') parts.push(current);
   return parts.join('.');
 }
+
+/** The shards of a bot, each as its last snapshot read, keyed by shard id. */
+export class ShardStates {
+  readonly #refs = new Map<number, ShardActorRef>();
+  readonly #states = new Map<number, ShardState>();
+
+  add(shardId: number, shard: ShardActorRef): void {
+    this.#refs.set(shardId, shard);
+    this.#states.set(shardId, shardStateOf(shard.getSnapshot()));
+  }
+
+  remove(shardId: number): void {
+    this.#refs.delete(shardId);
+    this.#states.delete(shardId);
+  }
+
+  set(shardId: number, snapshot: SnapshotFrom<ShardActorRef>): void {
+    this.#states.set(shardId, shardStateOf(snapshot));
+  }
+
+  get(shardId: number): ShardState | undefined {
+    return this.#states.get(shardId);
+  }
+
+  /** Reads every shard's snapshot again. */
+  reread(): void {
+    for (const [shardId, shard] of this.#refs) this.#states.set(shardId, shardStateOf(shard.getSnapshot()));
+  }
+
+  anyReady(): boolean {
+    return [...this.#states.values()].some((shard) => shard.ready);
+  }
+
+  /** By shard id. */
+  list(): ShardState[] {
+    return [...this.#states.values()].sort((a, b) => a.id - b.id);
+  }
+
+  /** `state` with each shard's seq read now (state$ does not emit for seq). */
+  withLiveSeq(state: BotState): BotState {
+    return { ...state, shards: state.shards.map((shard) => ({ ...shard, seq: this.#refs.get(shard.id)?.getSnapshot().context.dispatches.seq ?? shard.seq })) };
+  }
+}
+
+/** Whether a shard's snapshot changed anything `ShardState` shows (its seq aside). */
+export function shardChanged(before: SnapshotFrom<ShardActorRef>, after: SnapshotFrom<ShardActorRef>): boolean {
+  if (before.value !== after.value || before.status !== after.status) return true;
+  const a = before.context;
+  const b = after.context;
+  return (
+    a.sessionId !== b.sessionId ||
+    a.heartbeatLatencyMs !== b.heartbeatLatencyMs ||
+    a.reconnects !== b.reconnects ||
+    a.error !== b.error ||
+    a.lastCause !== b.lastCause
+  );
+}
+
+/** What makes two states worth a new emission: everything but the seq, which moves with every event. */
+export function stateKey(state: BotState): string {
+  return JSON.stringify([state.status, state.token, state.coordination ?? null, state.shards.map((s) => ({ ...s, seq: null }))]);
+}
+
+/** A bot's state before it starts. */
+export const idleBotState: BotState = { status: 'idle', token: 'none', shards: [] };

@@ -1,3 +1,7 @@
+/*
+ * About 350 lines on purpose: the receiver's request pipeline reads top to bottom in one file; its parts (body,
+ * verify, payload, replay cache, the machine) live in their own files already.
+ */
 /**
  * The webhook receiver: turns HTTP callbacks from the platform into events (reference §8).
  *

@@ -27,11 +27,12 @@ export const layers: readonly Layer[] = [
   // The typed REST client, its reply rules and the message builders; the actor wiring (src/runtime.ts).
   { name: 'rest', files: ['src/rest/', 'src/messages/', 'src/runtime.ts'] },
   // Events as delivered: the RxJS bridge and operators, and reply()/ack() on each event (which is why it sits above rest).
-  { name: 'events', files: ['src/events/', 'src/options.ts'] },
+  // The transport interface (src/transport.ts) sits here so both transports, webhook and gateway, can name it.
+  { name: 'events', files: ['src/events/', 'src/options.ts', 'src/transport.ts'] },
   // The webhook receiver and transport.
   { name: 'webhook', files: ['src/webhook/'] },
-  // createBot() (and any src/ file not named here).
-  { name: 'bot', files: ['src/bot.ts'] },
+  // createBot() and its parts: the gateway transport, log lines (and any src/ file not named here).
+  { name: 'bot', files: ['src/bot.ts', 'src/bot/'] },
   // The live inspector: it drives a Bot.
   { name: 'inspector', files: ['src/inspector/'] },
   // The public barrel.

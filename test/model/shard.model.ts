@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { assign, not, setup, type AnyMachineSnapshot } from 'xstate';
-import { maxResumeFailures } from '../../machines/shard.machine.js';
+import { maxResumeFailures } from '../../machines/reconnect-policy.js';
 import { QQAuthError, QQGatewayError, QQInvalidSessionError } from '../../src/errors.js';
 import { OpCode } from '../../src/protocol/opcodes.js';
 import type { TransitionRecorder } from './support/coverage.js';

@@ -1,3 +1,7 @@
+/*
+ * Longer than ~350 lines on purpose: this is the text of one browser script served as is (no bundler, nothing from
+ * the network), so it cannot import modules of its own.
+ */
 /**
  * The inspector page's script: the model (what the steps say about each actor), the drawing of a
  * machine graph as SVG, and the page itself (socket, header, actor tree, machine cards, shard

@@ -22,7 +22,7 @@ import { startEmulator, type ConnectionRecord, type Emulator } from '../../../sr
 import { c2cMessagePayload, guildAtMessagePayload } from '../../../src/emulator/payloads.js';
 import { DEFAULT_BOT_USER } from '../../../src/emulator/emulator.js';
 import { OpCode } from '../../../src/protocol/opcodes.js';
-import type { DisconnectCause, ReconnectPlan } from '../../../machines/shard.machine.js';
+import type { DisconnectCause, ReconnectPlan } from '../../../machines/reconnect-policy.js';
 import { appId, secret } from '../../support/bot-fixture.js';
 import { FaultEffects, type FaultRecord, type ShardDisconnect } from './fault-effects.js';
 import { describeFault, faultKinds, killKinds, planChaos, type ChaosPlan, type FaultKind, type PlannedFault, type TapVariant } from './fault-plan.js';

@@ -11,7 +11,7 @@
 import type { ConnectionRecord, Emulator } from '../../../src/emulator/index.js';
 import { TOKEN_PATH } from '../../../src/emulator/token-endpoint.js';
 import { OpCode } from '../../../src/protocol/opcodes.js';
-import type { DisconnectCause, ReconnectPlan } from '../../../machines/shard.machine.js';
+import type { DisconnectCause, ReconnectPlan } from '../../../machines/reconnect-policy.js';
 import { describeFault, type PlannedFault } from './fault-plan.js';
 
 export interface ShardDisconnect {

@@ -13,7 +13,7 @@
  *
  * The delays are read from the shard machine itself, so a change of schedule moves the bound with it.
  */
-import type { DisconnectCause, ReconnectPlan } from '../../../machines/shard.machine.js';
+import type { DisconnectCause, ReconnectPlan } from '../../../machines/reconnect-policy.js';
 import { shardMachine } from '../../../machines/shard.machine.js';
 import { tokenRetryCapMs } from '../../../machines/token.machine.js';
 

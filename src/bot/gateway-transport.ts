@@ -1,0 +1,306 @@
+import type { Logger } from 'pino';
+import { createActor, type AnyActorRef, type InspectionEvent, type Observer, type SnapshotFrom } from 'xstate';
+import { gatewayDiscoveryActorId, shardActorId, shardIdOfActor, type BotActorRef, type BotEmitted } from '../../machines/bot.machine.js';
+import type { GatewayDiscoveryEmitted } from '../../machines/gateway.machine.js';
+import type { ShardActorRef, ShardEmitted } from '../../machines/shard.machine.js';
+import { SystemId } from '../../machines/system-actors.js';
+import { waitForToken, type TokenActorRef, type TokenEmitted } from '../../machines/token.machine.js';
+import { QQBotError } from '../errors.js';
+import { DeliveredEvent } from '../events/bot-event.js';
+import type { AnyBotEvent } from '../events/types.js';
+import { errorLogFields } from '../log.js';
+import type { ResolvedOptions } from '../options.js';
+import { createBotLogic } from '../runtime.js';
+import { ScaleOut } from '../scaling/scale-out.js';
+import type { Secret } from '../secret.js';
+import { botStatusOf, idleBotState, shardChanged, ShardStates, tokenStatusOf, type BotState } from '../state.js';
+import { asBotError, type BotTransport, type TransportHooks } from '../transport.js';
+import { logBotEmitted, logShardEmitted, logTokenEmitted, TransitionLog } from './log-lines.js';
+
+/**
+ * The gateway transport: the bot machine (token → gateway discovery → shards), its scale-out helpers
+ * (docs/scaling.md), and the bridge from each shard's sequencer to `events$`. The bot machine's token
+ * actor is the bot's one token owner.
+ */
+export class GatewayTransport implements BotTransport {
+  readonly actor: BotActorRef;
+  readonly #hooks: TransportHooks;
+  readonly #logger: Logger;
+  readonly #inspectObserver: ResolvedOptions['inspect'];
+  readonly #attached = new Set<string>();
+  readonly #shards = new ShardStates();
+  readonly #shardLoggers = new Map<number, Logger>();
+  readonly #transitions: TransitionLog;
+  readonly #scaleOut: ScaleOut;
+  #last: BotState = idleBotState;
+  #settling = false;
+  #ended = false;
+  #started = false;
+  #rejectStart: ((error: QQBotError) => void) | null = null;
+
+  constructor(options: ResolvedOptions, logger: Logger, hooks: TransportHooks) {
+    this.#hooks = hooks;
+    this.#logger = logger;
+    this.#inspectObserver = options.inspect;
+    this.#transitions = new TransitionLog(logger, (shardId) => this.#shardLoggers.get(shardId));
+    this.#scaleOut = new ScaleOut(options, {
+      logger,
+      bot: () => this.actor,
+      report: (error, message, log) => this.#report(error, message, log),
+      publishState: () => this.#publishState(),
+    });
+    const logic = createBotLogic({
+      appId: options.appId,
+      secret: options.secret,
+      tokenUrl: options.tokenUrl,
+      apiBase: options.apiBase,
+      timing: options.timing,
+      ...this.#scaleOut.runtime,
+    });
+    this.actor = createActor(logic, {
+      systemId: SystemId.bot,
+      input: {
+        intents: options.intents,
+        shards: options.shards,
+        gatewayUrl: options.gatewayUrl,
+        maxSessionAgeMs: options.maxSessionAgeMs,
+        ...this.#scaleOut.botInput,
+      },
+      // Inspection allocates an event per microstep; only pay for it when someone looks.
+      ...(options.inspect || logger.isLevelEnabled('debug') ? { inspect: (event: InspectionEvent) => this.#inspect(event) } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    this.actor.on('*', (event) => this.#onBotEmitted(event as BotEmitted));
+    this.actor.subscribe({
+      next: (snapshot) => this.#onBotSnapshot(snapshot),
+      error: (error) => this.#report(asBotError(error), 'bot machine error'),
+      complete: () => {
+        // A bot that failed also stores its sessions and gives its leases back.
+        void this.#scaleOut.stop();
+        this.#end();
+      },
+    });
+  }
+
+  get state(): BotState {
+    return this.#shards.withLiveSeq(this.#last);
+  }
+
+  start(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const settle = (snapshot: SnapshotFrom<BotActorRef>): boolean => {
+        if (snapshot.matches({ active: 'running' })) {
+          resolve();
+          return true;
+        }
+        if (snapshot.matches('failed') || snapshot.status === 'error') {
+          reject(snapshot.context.error ?? new QQBotError('GATEWAY_CLOSED', 'The bot failed to start', { fatal: true }));
+          return true;
+        }
+        if (snapshot.matches('stopped') || snapshot.matches('stopping')) {
+          reject(new QQBotError('STOPPED', 'The bot was stopped before it was ready'));
+          return true;
+        }
+        return false;
+      };
+      const subscription = this.actor.subscribe((snapshot) => {
+        if (settle(snapshot)) cleanup();
+      });
+      const cleanup = () => {
+        subscription.unsubscribe();
+        this.#rejectStart = null;
+      };
+      this.#rejectStart = (error) => {
+        cleanup();
+        reject(error);
+      };
+      this.#started = true;
+      this.#scaleOut.start();
+      this.actor.start();
+      this.actor.send({ type: 'START' });
+      if (settle(this.actor.getSnapshot())) cleanup();
+    });
+  }
+
+  stop(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const snapshot = this.actor.getSnapshot();
+      if (!this.#started || snapshot.status !== 'active') {
+        this.actor.stop();
+        this.#end();
+        resolve();
+        return;
+      }
+      const subscription = this.actor.subscribe({
+        next: (next) => {
+          if (next.status !== 'active') finish();
+        },
+        complete: () => finish(),
+      });
+      const finish = () => {
+        subscription.unsubscribe();
+        this.actor.stop();
+        // The sockets are closed: the last flush writes the last seq delivered.
+        void this.#scaleOut.stop().then(() => {
+          this.#end();
+          resolve();
+        });
+      };
+      this.actor.send({ type: 'STOP' });
+      if (this.actor.getSnapshot().status !== 'active') finish();
+    });
+  }
+
+  getAccessToken(options: { forceRefresh?: boolean }): Promise<Secret> {
+    const token = this.actor.system.get(SystemId.token) as TokenActorRef | undefined;
+    if (!token) return Promise.reject(new QQBotError('STOPPED', 'The bot is not started'));
+    return waitForToken(token, options);
+  }
+
+  #report(error: QQBotError, message: string, log?: Logger | null): void {
+    this.#hooks.report(error, message, log);
+    // A fatal error while starting ends the start, even before the bot machine settles.
+    if (error.fatal && this.#last.status === 'starting') this.#rejectStart?.(error);
+  }
+
+  // ---- the machines' snapshots and emitted events ------------------------------------------
+
+  #onBotSnapshot(snapshot: SnapshotFrom<BotActorRef>): void {
+    for (const [id, child] of Object.entries(snapshot.children)) {
+      if (!child || this.#attached.has(id)) continue;
+      this.#attached.add(id);
+      if (shardIdOfActor(id) !== undefined) this.#attachShard(child as ShardActorRef);
+      else if (id === SystemId.token) this.#attachToken(child as TokenActorRef);
+      else if (id === gatewayDiscoveryActorId) this.#attachDiscovery(child as AnyActorRef);
+      else if (id === SystemId.identifyThrottle) this.#scaleOut.identifyThrottleStarted(child as AnyActorRef, this.#logger.child({ machine: 'identifyCoordination' }));
+    }
+    this.#scaleOut.botChanged(snapshot);
+    // A shard's own notification can reach the bot before the shard's observers hear of it, so
+    // every bot step re-reads the shards.
+    this.#shards.reread();
+    this.#publishState();
+  }
+
+  /**
+   * A shard tells the bot it failed (close 4914) in the middle of its own transition: XState delivers
+   * the event to the parent at once, and the shard's snapshot changes only when its transition ends.
+   * So a final bot status is published a microtask later, with the shards re-read then; otherwise
+   * state$ would show a failed bot whose shard is still `session.ready`.
+   */
+  #publishWhenShardsSettle(): void {
+    if (this.#settling) return;
+    this.#settling = true;
+    queueMicrotask(() => {
+      this.#settling = false;
+      this.#shards.reread();
+      this.#publishState(true);
+    });
+  }
+
+  #attachShard(shard: ShardActorRef): void {
+    const shardId = shard.getSnapshot().context.shardId;
+    this.#shards.add(shardId, shard);
+    this.#scaleOut.shardStarted(shard);
+    const log = this.#logger.child({ shard: shardId });
+    this.#shardLoggers.set(shardId, log);
+    const hooks = this.#hooks;
+    // The hot path: the shard's sequencer calls this for every dispatch, in order, once each.
+    shard.getSnapshot().context.dispatches.subscribe({
+      dispatch: (dispatch) => {
+        hooks.deliver(new DeliveredEvent(dispatch.eventType, dispatch.id, dispatch.seq, shardId, dispatch.data, hooks.replyServices) as unknown as AnyBotEvent);
+      },
+      duplicate: (dispatch) => log.debug({ seq: dispatch.seq, id: dispatch.id }, 'dropped a duplicate dispatch'),
+    });
+    shard.on('*', (emitted) => {
+      const event = emitted as ShardEmitted;
+      if (event.type === 'shard.ready' || event.type === 'shard.resumed') this.#scaleOut.sessionStarted();
+      logShardEmitted(log.child({ state: this.#shards.get(shardId)?.state ?? null }), event, (error, message, to) => this.#report(error, message, to));
+    });
+    let previous = shard.getSnapshot();
+    shard.subscribe({
+      next: (snapshot) => {
+        if (!shardChanged(previous, snapshot)) return;
+        previous = snapshot;
+        this.#shards.set(shardId, snapshot);
+        this.#publishState();
+      },
+      error: (error) => this.#report(asBotError(error), 'shard machine error', log),
+      // A shard in a final state completes without another `next`: publish its last snapshot.
+      complete: () => {
+        this.#shards.set(shardId, shard.getSnapshot());
+        this.#publishState();
+      },
+    });
+  }
+
+  #attachToken(token: TokenActorRef): void {
+    const log = this.#logger.child({ machine: SystemId.token });
+    token.on('*', (emitted) => logTokenEmitted(log, emitted as TokenEmitted, (error, message, to) => this.#report(error, message, to)));
+    token.subscribe({ next: () => this.#publishState(), error: () => {} });
+  }
+
+  #attachDiscovery(discovery: AnyActorRef): void {
+    const log = this.#logger.child({ machine: gatewayDiscoveryActorId });
+    discovery.on('*', (emitted: GatewayDiscoveryEmitted) => this.#report(emitted.error, 'gateway discovery error', log));
+  }
+
+  /** Lease mode: a shard given back has stopped; it may come back later under the same actor id. */
+  #onShardReleased(shardId: number): void {
+    this.#attached.delete(shardActorId(shardId));
+    this.#shards.remove(shardId);
+    this.#shardLoggers.get(shardId)?.info('shard handed over');
+    this.#shardLoggers.delete(shardId);
+    this.#scaleOut.shardReleased(shardId);
+    this.#publishState();
+  }
+
+  #onBotEmitted(event: BotEmitted): void {
+    if (event.type === 'bot.shardReleased') this.#onShardReleased(event.shardId);
+    else logBotEmitted(this.#logger, event, (error, message, to) => this.#report(error, message, to));
+  }
+
+  #inspect(event: InspectionEvent): void {
+    this.#transitions.inspect(event);
+    const user = this.#inspectObserver;
+    if (!user) return;
+    try {
+      if (typeof user === 'function') user(event);
+      else (user as Observer<InspectionEvent>).next?.(event);
+    } catch (error) {
+      this.#logger.warn(errorLogFields(error), 'the inspect observer threw');
+    }
+  }
+
+  #publishState(settled = false): void {
+    if (this.#ended) return;
+    const snapshot = this.actor.getSnapshot();
+    const status = botStatusOf(snapshot);
+    if (!settled && (status === 'failed' || status === 'stopped') && this.#shards.anyReady()) {
+      this.#publishWhenShardsSettle();
+      return;
+    }
+    const token = this.actor.system.get(SystemId.token) as TokenActorRef | undefined;
+    this.#last = {
+      status,
+      token: tokenStatusOf(token?.getSnapshot()),
+      shards: this.#shards.list(),
+      ...(this.#scaleOut.coordination ? { coordination: this.#scaleOut.coordination } : {}),
+    };
+    this.#hooks.publish(this.#last);
+  }
+
+  /** Publishes the final state, then ends the bot's streams. */
+  #end(deferred = false): void {
+    if (this.#ended) return;
+    this.#shards.reread();
+    // The final state goes out before the streams complete (see #publishWhenShardsSettle).
+    if (!deferred && (this.#settling || this.#shards.anyReady())) {
+      queueMicrotask(() => this.#end(true));
+      return;
+    }
+    this.#shards.reread();
+    this.#publishState(true);
+    this.#ended = true;
+    this.#hooks.ended();
+  }
+}
