@@ -6,7 +6,7 @@ import { assertEvent, assign, emit, enqueueActions, fromPromise, setup, spawnChi
 import { QQBotError, QQSessionLimitError } from '../src/errors.js';
 import { gatewayDiscoveryMachine, type GatewayDiscoveryResult, type GatewayInfo } from './gateway.machine.js';
 import { identifyThrottleMachine } from './identify-throttle.machine.js';
-import { shardMachine, type ShardReport } from './shard.machine.js';
+import { shardMachine, type ShardInput, type ShardReport } from './shard.machine.js';
 import { SystemId } from './system-actors.js';
 import { tokenMachine } from './token.machine.js';
 
@@ -103,6 +103,11 @@ function isBotWide(error: QQBotError): boolean {
  * It owns the long-lived helpers (token, identify throttle) under fixed system ids so every shard
  * finds them, and decides which shard failures end the whole bot.
  */
+/** What a shard of this bot starts with: the same for the first spawn and for a shard taken over later. */
+function shardInput(context: BotContext, gatewayUrl: string, shardId: number, storedSession: ShardInput['storedSession']): ShardInput {
+  return { shardId, shardCount: context.shardCount, intents: context.intents, gatewayUrl, maxSessionAgeMs: context.maxSessionAgeMs, storedSession };
+}
+
 export const botMachine = setup({
   types: {
     context: {} as BotContext,
@@ -161,18 +166,7 @@ export const botMachine = setup({
         stoppedShards: context.stoppedShards.filter((id) => id !== shardId),
         failedShards: Object.fromEntries(Object.entries(context.failedShards).filter(([id]) => Number(id) !== shardId)),
       });
-      enqueue.spawnChild('shard', {
-        id: shardActorId(shardId),
-        systemId: shardActorId(shardId),
-        input: {
-          shardId,
-          shardCount: context.shardCount,
-          intents: context.intents,
-          gatewayUrl: gateway.url,
-          maxSessionAgeMs: context.maxSessionAgeMs,
-          storedSession,
-        },
-      });
+      enqueue.spawnChild('shard', { id: shardActorId(shardId), systemId: shardActorId(shardId), input: shardInput(context, gateway.url, shardId, storedSession) });
     }),
     removeShard: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'SHARD.REMOVE');
@@ -210,14 +204,7 @@ export const botMachine = setup({
         enqueue.spawnChild('shard', {
           id: shardActorId(shardId),
           systemId: shardActorId(shardId),
-          input: {
-            shardId,
-            shardCount: context.shardCount,
-            intents: context.intents,
-            gatewayUrl: gateway.url,
-            maxSessionAgeMs: context.maxSessionAgeMs,
-            storedSession: stored[shardId] ?? null,
-          },
+          input: shardInput(context, gateway.url, shardId, stored[shardId] ?? null),
         });
       }
     }),

@@ -3,27 +3,16 @@
  * the emulator enforces one IDENTIFY per bucket (`shard_id % max_concurrency`) per 5 s with 4008, and
  * refuses sessions past the budget with op 9 + 4903. Real processes, the client's real 5.5 s window.
  */
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { report } from '../reliability/support/scale.js';
 import { BotProcess } from './support/bot-process.js';
-import { RedisServer } from './support/redis-server.js';
+import { useRedisServer } from './support/redis-server.js';
 
 let emu: Emulator;
-let redisServer: RedisServer;
-let redis: Redis;
 const processes: BotProcess[] = [];
 
-beforeAll(async () => {
-  redisServer = await RedisServer.start();
-  redis = new Redis(redisServer.url, { maxRetriesPerRequest: 1 });
-});
-
-afterAll(async () => {
-  redis?.disconnect();
-  await redisServer?.dispose();
-});
+const redis = useRedisServer();
 
 afterEach(async () => {
   for (const child of processes.splice(0)) if (!child.stopped) await child.kill().catch(() => undefined);
@@ -38,7 +27,7 @@ function startThree(keyPrefix: string, coordinate: boolean): BotProcess[] {
       name: `p${k}`,
       tokenUrl: emu.tokenUrl,
       apiBase: emu.apiBase,
-      store: { kind: 'redis', url: redisServer.url, keyPrefix },
+      store: { kind: 'redis', url: redis.server.url, keyPrefix },
       shards: { ids, total: 6 },
       coordinate,
     });
@@ -98,7 +87,7 @@ describe('identify coordination through Redis', () => {
     expect(emu.stats.identifies).toBeLessThanOrEqual(5);
     expect(failed[0]?.failed?.code).toBe('SESSION_LIMIT');
     // the shared budget in Redis, seeded from session_start_limit.remaining, is spent exactly
-    expect(await redis.get(`${keyPrefix}:identify:budget`)).toBe('0');
+    expect(await redis.client.get(`${keyPrefix}:identify:budget`)).toBe('0');
   }, 90_000);
 
   it('control: the same start without the coordinator gets 4008 from the platform', async () => {

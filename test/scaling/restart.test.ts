@@ -7,30 +7,19 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { report } from '../reliability/support/scale.js';
 import { account, BotProcess, type StoreConfig } from './support/bot-process.js';
 import { Producer, sleep } from './support/producer.js';
-import { RedisServer } from './support/redis-server.js';
+import { useRedisServer } from './support/redis-server.js';
 
 const flushMs = 500;
 let emu: Emulator;
 let dir: string;
-let redisServer: RedisServer;
-let redis: Redis;
 const processes: BotProcess[] = [];
 
-beforeAll(async () => {
-  redisServer = await RedisServer.start();
-  redis = new Redis(redisServer.url, { maxRetriesPerRequest: 1 });
-});
-
-afterAll(async () => {
-  redis?.disconnect();
-  await redisServer?.dispose();
-});
+const redis = useRedisServer();
 
 afterEach(async () => {
   for (const child of processes.splice(0)) if (child.pid && !child.stopped) await child.kill().catch(() => undefined);
@@ -48,7 +37,7 @@ async function setUp(kind: 'file' | 'redis'): Promise<StoreConfig> {
   });
   dir = mkdtempSync(join(tmpdir(), 'qq-restart-'));
   const keyPrefix = `qq-test:${Math.random().toString(36).slice(2)}`;
-  return kind === 'file' ? { kind: 'file', path: join(dir, 'sessions.json') } : { kind: 'redis', url: redisServer.url, keyPrefix };
+  return kind === 'file' ? { kind: 'file', path: join(dir, 'sessions.json') } : { kind: 'redis', url: redis.server.url, keyPrefix };
 }
 
 function botProcess(name: string, store: StoreConfig): BotProcess {
@@ -58,7 +47,7 @@ function botProcess(name: string, store: StoreConfig): BotProcess {
 }
 
 async function storedSeq(store: StoreConfig): Promise<number> {
-  const text = store.kind === 'file' ? (JSON.parse(readFileSync(store.path, 'utf8')) as Record<string, unknown>)['0'] : JSON.parse((await redis.get(`${store.keyPrefix}:session:0`)) ?? 'null');
+  const text = store.kind === 'file' ? (JSON.parse(readFileSync(store.path, 'utf8')) as Record<string, unknown>)['0'] : JSON.parse((await redis.client.get(`${store.keyPrefix}:session:0`)) ?? 'null');
   return (text as { seq: number }).seq;
 }
 

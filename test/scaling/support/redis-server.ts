@@ -8,6 +8,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 
 export const redisServerPath = process.env['REDIS_SERVER'] ?? '/usr/bin/redis-server';
 
@@ -93,4 +95,28 @@ export class RedisServer {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** A redis-server for the whole file and a client on it: started before the first test, stopped after the last. */
+export function useRedisServer(): { readonly server: RedisServer; readonly client: Redis } {
+  let server: RedisServer | undefined;
+  let client: Redis | undefined;
+  beforeAll(async () => {
+    server = await RedisServer.start();
+    client = new Redis(server.url, { maxRetriesPerRequest: 1 });
+  });
+  afterAll(async () => {
+    client?.disconnect();
+    await server?.dispose();
+  });
+  return {
+    get server() {
+      if (!server) throw new Error('redis-server is not started yet (use it inside a test)');
+      return server;
+    },
+    get client() {
+      if (!client) throw new Error('redis-server is not started yet (use it inside a test)');
+      return client;
+    },
+  };
 }
