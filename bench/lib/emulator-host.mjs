@@ -217,20 +217,7 @@ async function dispatchPaced({ count, from = 0, rate, dropAtMs }) {
   let back = null;
   let firstConnection = emu.connections.length;
   const delivered = { yes: 0, no: 0 };
-  // Emulator-side: when the first RESUMED (or READY, for a client that identifies afresh) goes out after the drop.
-  // Each check only looks at frames sent since the previous one.
-  const scanned = new Map();
-  const findBack = () => {
-    for (const record of emu.connections.slice(firstConnection)) {
-      const from = scanned.get(record.id) ?? 0;
-      for (let i = from; i < record.sent.length; i++) {
-        const f = record.sent[i];
-        if (f.op === 0 && (f.t === 'RESUMED' || f.t === 'READY')) return f.t;
-      }
-      scanned.set(record.id, record.sent.length);
-    }
-    return undefined;
-  };
+  const findBack = comebackFinder(emu, () => firstConnection);
   const recoveryWatch = (async () => {
     while (dropNs === null) await new Promise((resolve) => setTimeout(resolve, 1));
     try {
@@ -279,18 +266,7 @@ async function dispatchDrops({ count, from = 0, rate, firstDropAtMs, drops, gapM
     for (let k = 0; k < drops; k++) {
       while ((nowNs() - startNs) / 1e6 < nextAtMs || !hasLiveConnection()) await new Promise((resolve) => setTimeout(resolve, 1));
       const firstConnection = emu.connections.length;
-      const scanned = new Map();
-      const findBack = () => {
-        for (const record of emu.connections.slice(firstConnection)) {
-          const fromIndex = scanned.get(record.id) ?? 0;
-          for (let i = fromIndex; i < record.sent.length; i++) {
-            const f = record.sent[i];
-            if (f.op === 0 && (f.t === 'RESUMED' || f.t === 'READY')) return f.t;
-          }
-          scanned.set(record.id, record.sent.length);
-        }
-        return undefined;
-      };
+      const findBack = comebackFinder(emu, () => firstConnection);
       let backNs = null;
       const back = emu
         .waitFor(() => {
@@ -356,3 +332,22 @@ process.on('message', async (message) => {
 process.on('disconnect', () => process.exit(0));
 
 send({ type: 'listening', tokenUrl: emu.tokenUrl, apiBase: emu.apiBase, gatewayUrl: emu.gatewayUrl, port: emu.port });
+
+/**
+ * Emulator-side: the first RESUMED (or READY, for a client that identifies afresh) sent on a connection opened
+ * since `since()`. Each call only looks at frames sent since the previous one.
+ */
+function comebackFinder(emu, since) {
+  const scanned = new Map();
+  return () => {
+    for (const record of emu.connections.slice(since())) {
+      const from = scanned.get(record.id) ?? 0;
+      for (let i = from; i < record.sent.length; i++) {
+        const f = record.sent[i];
+        if (f.op === 0 && (f.t === 'RESUMED' || f.t === 'READY')) return f.t;
+      }
+      scanned.set(record.id, record.sent.length);
+    }
+    return undefined;
+  };
+}
