@@ -1,4 +1,5 @@
-import { WebSocket } from 'ws';
+import { isAscii, isUtf8 } from 'node:buffer';
+import { WebSocket, type ClientOptions } from 'ws';
 import { fromCallback } from 'xstate';
 import type { SocketCommand, SocketEvent, SocketInput } from '../../machines/shard.events.js';
 import { QQProtocolError } from '../errors.js';
@@ -23,17 +24,18 @@ export interface GatewaySocketOptions {
  * drops anything it would still send back, and the machine has closed the gate.
  */
 export function gatewaySocketActor(options: GatewaySocketOptions = {}) {
-  const create =
-    options.createWebSocket ??
-    ((url: string) => new WebSocket(url, { perMessageDeflate: false, maxPayload: options.maxPayloadBytes ?? 16 * 1024 * 1024 }));
+  const create = options.createWebSocket ?? ((url: string) => new WebSocket(url, gatewayWebSocketOptions(options.maxPayloadBytes)));
 
   return fromCallback<SocketCommand, SocketInput, SocketEvent>(({ input, sendBack, receive }) => {
     let heartbeatSentAt: number | null = null;
     let closed = false;
+    /** A frame broke the WebSocket protocol: the socket is closing, and nothing more it reads is trusted. */
+    let broken = false;
     const ws = create(input.url);
 
     ws.on('open', () => sendBack({ type: 'SOCKET.OPEN' }));
     ws.on('message', (data, isBinary) => {
+      if (broken) return;
       if (isBinary) {
         sendBack({
           type: 'GATEWAY.MALFORMED',
@@ -41,7 +43,19 @@ export function gatewaySocketActor(options: GatewaySocketOptions = {}) {
         });
         return;
       }
-      const event = decodeFrame(data.toString(), input.shardId);
+      const text = frameText(data as Buffer);
+      if (text === null) {
+        // What ws does with its own check on: report, close 1007, read nothing more. The frame and
+        // whatever followed it are not delivered, so the resume replays them.
+        broken = true;
+        sendBack({
+          type: 'GATEWAY.MALFORMED',
+          error: new QQProtocolError('Malformed gateway frame: invalid UTF-8 in a text frame', `<${byteLength(data)} bytes>`, input.shardId),
+        });
+        close(1007, 'invalid UTF-8');
+        return;
+      }
+      const event = decodeFrame(text, input.shardId);
       // Dispatches go straight to the shard's sequencer, synchronously and in wire order: no machine
       // step, nothing held for later (docs/benchmarks.md). Every other frame is a machine event.
       if (event.type === 'GATEWAY.DISPATCH') {
@@ -89,6 +103,25 @@ export function gatewaySocketActor(options: GatewaySocketOptions = {}) {
 
     return () => close(1000, 'stopped');
   });
+}
+
+/**
+ * The `ws` options of a gateway socket. UTF-8 is checked by `frameText`, not by `ws`: `ws`'s check
+ * and `toString()`'s decoder would each read every byte of every frame, and the dispatch hot path
+ * is mostly reading bytes (bench/notes.md).
+ */
+export function gatewayWebSocketOptions(maxPayloadBytes = 16 * 1024 * 1024): ClientOptions {
+  return { perMessageDeflate: false, maxPayload: maxPayloadBytes, skipUTF8Validation: true };
+}
+
+/**
+ * A text frame's string, or null if its bytes are not UTF-8 (RFC 6455 §8.1: the endpoint must
+ * fail the connection, code 1007). An ASCII frame — every frame the platform sends without
+ * non-Latin text — is checked in one pass and copied as Latin-1, which for ASCII is the same string.
+ */
+export function frameText(data: Buffer): string | null {
+  if (isAscii(data)) return data.toString('latin1');
+  return isUtf8(data) ? data.toString('utf8') : null;
 }
 
 /** JSON for the wire, with every `Secret` revealed (its own toJSON would say `[redacted]`). */
