@@ -94,7 +94,10 @@ export function startClient(adapter, scenario, params, { cpuProfDir } = {}) {
   const extra = process.env.BENCH_CLIENT_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   execArgv.push(...extra);
   const stdout = extra.length > 0 ? 'inherit' : 'ignore';
-  const child = fork(RUNNER, [adapter, scenario, JSON.stringify(params)], { stdio: ['ignore', stdout, 'pipe', 'ipc'], execArgv });
+  // Measuring aid: BENCH_CLIENT_EXEC=/path/to/wrapper runs client processes through a wrapper of node (for example
+  // one that execs `valgrind --tool=callgrind node "$@"`, to count the client's instructions in a real run).
+  const execPath = process.env.BENCH_CLIENT_EXEC || process.execPath;
+  const child = fork(RUNNER, [adapter, scenario, JSON.stringify(params)], { stdio: ['ignore', stdout, 'pipe', 'ipc'], execArgv, execPath });
   const box = inbox(child, `${adapter} (${scenario})`);
   return {
     next: box.next,

@@ -15,7 +15,7 @@ async function withProcesses(adapter, hostOptions, scenario, params, body, clien
   try {
     return await body({ host, client, emu });
   } finally {
-    if (clientOptions?.cpuProfDir) await client.exitGracefully();
+    if (clientOptions?.cpuProfDir || process.env.BENCH_CLIENT_EXEC) await client.exitGracefully();
     await client.close();
     await host.close();
   }
@@ -52,6 +52,7 @@ export function throughput(adapter, sizes, clientOptions) {
         emulatorWriteSeconds: (burst.writtenNs - burst.startNs) / 1e9,
         backpressureWaits: burst.waits,
         received: result.unique - warmup,
+        cpuUsPerEvent: result.cpuUs / count,
         duplicates: result.duplicates,
       };
     },
