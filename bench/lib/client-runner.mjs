@@ -122,15 +122,23 @@ async function main() {
     // Connect time, memory and (on the emulator's side) heartbeats of many idle shards in this one process.
     await collectGarbage();
     const before = memory();
+    // CPU time (user + system) beside wall time: on a shared machine it says whether a slow connect or late
+    // heartbeats were this process's own work or waiting for a core.
+    const cpuMs = (usage) => (usage.user + usage.system) / 1000;
     const startNs = nowNs();
+    const startCpu = process.cpuUsage();
     const client = await adapter.connect(lib, { emu, onEvent, shards: params.shards });
     const timedOut = await Promise.race([client.ready.then(() => false), sleep(params.readyTimeoutMs).then(() => true)]);
     const readyNs = nowNs();
+    const connectCpuMs = cpuMs(process.cpuUsage(startCpu));
     send({ type: 'ready', readyNs, connectMs: (readyNs - startNs) / 1e6, connected: client.connected?.() ?? null, timedOut });
+    const idleCpu = process.cpuUsage();
+    const idleStartNs = nowNs();
     await sleep(params.settleMs);
+    const idleCpuPercent = (cpuMs(process.cpuUsage(idleCpu)) / ((nowNs() - idleStartNs) / 1e6)) * 100;
     await collectGarbage();
     const after = memory();
-    send({ type: 'result', shards: params.shards, connectMs: (readyNs - startNs) / 1e6, connected: client.connected?.() ?? null, timedOut, before, after });
+    send({ type: 'result', shards: params.shards, connectMs: (readyNs - startNs) / 1e6, connectCpuMs, idleCpuPercent, connected: client.connected?.() ?? null, timedOut, before, after });
     return;
   }
 

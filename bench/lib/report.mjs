@@ -56,6 +56,8 @@ export const METRICS = {
   },
   manyShards: {
     connectMs: { lower: true, vsRaw: 'ratio' },
+    connectCpuMs: { lower: true, vsRaw: 'ratio' },
+    idleCpuPercent: { lower: true },
     heapMB: { lower: true },
     rssMB: { lower: true },
     heapPerShardKB: { lower: true, vsRaw: 'ratio' },
@@ -330,14 +332,17 @@ export function renderReport(result, labels, notes) {
     const each = (c, f) => runsOf(c).map(f).join(' / ') || '—';
     const all = result.runs.filter((x) => x.scenario === 'shardPair' && !x.error && Array.isArray(x.perShard));
     const reached = all.filter((x) => x.emulatorReachedRate).length;
+    const heldBack = all.filter((x) => x.blockedTicks > 0).length;
+    const shortOnItsOwn = all.filter((x) => !x.emulatorReachedRate && x.blockedTicks === 0).length;
     out.push(`**${t.shards} shards × ${num(t.rate)} events/s each.** One client process connects ${t.shards} shards (emulator: ${t.shards} recommended shards; ` +
       'qq-official-bot cannot shard, so it runs that many `Bot` instances; raw opens one socket per shard id). The emulator paces events to every connection at once, ' +
       `ticking every ms: ${num(t.warmup)} per shard of warm-up (waited for), then ${num(t.count)} per shard (${num(t.count / t.rate, 1)} s at the target rate), each carrying its send time. ` +
       'Sent = what the emulator achieved (all shards; it never queues more than 8 MB per connection, so a client that falls behind holds it back); received = events reaching the ' +
       'handler ÷ (last arrival − start); lag = last arrival − last send, worst shard; a shard *kept up* when it got every event and its lag stayed ≤ 100 ms without holding the ' +
       'emulator back. Latency (send → handler) is the worst shard\'s, and at these rates it is mostly queueing. ' +
-      `**The emulator reached the target rate on every shard in ${reached} of ${all.length} runs** (it builds each frame in JavaScript on the same 2 shared cores as the client); ` +
-      'where it did not, "limited by emulator" says so, and the receive rate can only be compared with the send rate, not with the target.', '');
+      `**The emulator reached the target rate on every shard in ${reached} of ${all.length} runs**; in ${heldBack} the client held it back (blocked ticks: its 8 MB queue ` +
+      `was full), in ${shortOnItsOwn} it fell short with nothing holding it back ("limited by emulator": it builds each frame in JavaScript on the same shared cores as the client). ` +
+      'Below the target, the receive rate says what the client sustained, compared with raw in the same run.', '');
     out.push(table(['client', 'sent, events/s (all shards)', 'received, events/s', 'received × raw', 'lost (each run)', 'duplicated (each run)', 'p50 / p99, ms', 'lag, ms (each run)', 'kept up (each run)', 'limited by (each run)'], ordered(s.shardPair).map((c) => {
       const r = s.shardPair[c];
       if (runsOf(c).length === 0) return [L(c), `not run: ${r.errors[0] ?? 'error'}`, '', '', '', '', '', '', '', ''];
@@ -355,16 +360,19 @@ export function renderReport(result, labels, notes) {
     const runsOf = (c) => result.runs.filter((x) => x.scenario === 'manyShards' && x.client === c && !x.error);
     out.push(`**${num(t.count)} idle shards in one process.** The emulator recommends ${num(t.count)} shards with max_concurrency ${num(t.count)} (all may identify in one 5 s window; ` +
       `with the platform's usual max_concurrency 1 a compliant client needs ${num(t.count)} × 5 s) and Hello's \`heartbeat_interval\` ${num(t.heartbeatInterval)} ms. ` +
-      `Connect = connect()/start() → every shard READY, timed in the client (limit ${num(t.readyTimeoutMs / 1000)} s). Memory after GC, ${num(t.settleMs / 1000)} s after the last READY, ` +
-      `minus before connecting (library already imported), in total and ÷ ${num(t.count)}: unlike section 3's slope this includes what a process pays once, so it is an upper bound. ` +
+      `Connect = connect()/start() → every shard READY, timed in the client (limit ${num(t.readyTimeoutMs / 1000)} s). ` +
+      'CPU = user + system time of the client process while connecting and over the idle period (% of one core): unlike wall time, it does not grow when ' +
+      'the machine is busy, so it says whether a slow connect or late heartbeats were the client\'s own work. ' +
+      `Memory after GC, ${num(t.settleMs / 1000)} s after the last READY, minus before connecting (library already imported), in total and ÷ ${num(t.count)}: unlike section 3's slope this includes what a process pays once, so it is an upper bound. ` +
       'Heartbeat jitter is measured by the emulator over the same idle period: for each two consecutive heartbeats on a connection, |interval − heartbeat_interval|, ' +
       'percentiles over all connections; "offset" is the signed mean (a client that starts its timer at the ACK rather than at the send runs late by the round trip every beat). ' +
       'qq-official-bot: that many `Bot` instances.', '');
-    out.push(table(['client', 'ready (each run)', 'connect, ms', '× raw', 'heap, MB', 'heap per shard, KB', 'RSS, MB', 'RSS per shard, KB', 'jitter p50 / p99 / max, ms', 'offset, ms', 'intervals'], ordered(s.manyShards).map((c) => {
+    out.push(table(['client', 'ready (each run)', 'connect, ms', '× raw', 'CPU while connecting, ms', 'CPU while idle', 'heap, MB', 'heap per shard, KB', 'RSS, MB', 'RSS per shard, KB', 'jitter p50 / p99 / max, ms', 'offset, ms', 'intervals'], ordered(s.manyShards).map((c) => {
       const r = s.manyShards[c];
       const runs = runsOf(c);
-      if (runs.length === 0) return [L(c), `not run: ${r.errors[0] ?? 'error'}`, '', '', '', '', '', '', '', '', ''];
+      if (runs.length === 0) return [L(c), `not run: ${r.errors[0] ?? 'error'}`, '', '', '', '', '', '', '', '', '', '', ''];
       return [L(c), runs.map((x) => `${x.connected}/${x.shards}`).join(' / '), `${cell(r.connectMs)} (${range(r.connectMs)})`, c === 'raw' ? '1' : ratio(r.connectMsVsRaw),
+        cell(r.connectCpuMs), cell(r.idleCpuPercent, 1, ' %'),
         cell(r.heapMB, 1), `${cell(r.heapPerShardKB, 1)} (${range(r.heapPerShardKB, 1)})`, cell(r.rssMB), `${cell(r.rssPerShardKB)} (${range(r.rssPerShardKB)})`,
         `${cell(r.jitterP50Ms, 2)} / ${cell(r.jitterP99Ms, 1)} / ${cell(r.jitterMaxMs, 1)}`, cell(r.heartbeatMeanOffsetMs, 2), runs.map((x) => x.heartbeatIntervals).join(' / ')];
     })), '');

@@ -342,6 +342,8 @@ export function manyShards(adapter, sizes) {
         connected: result.connected,
         allReady: !ready.timedOut,
         connectMs: ready.timedOut ? null : ready.connectMs,
+        connectCpuMs: result.connectCpuMs,
+        idleCpuPercent: result.idleCpuPercent,
         openConnections: stats.connections.filter((c) => !c.closed).length,
         identifies: stats.stats.identifies,
         heapMB: after.heapUsed / 2 ** 20,
