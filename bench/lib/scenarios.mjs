@@ -239,8 +239,8 @@ async function untilAllOrQuiet(client, total, quietMs, maxWaitMs = Infinity) {
  * that many recommended shards; qq-official-bot: Bot instances, as in `shards`), the emulator paces a warm-up of
  * `warmup` events per shard, waits until the client has them, then `count` per shard. Per shard: what the emulator
  * achieved (it never queues more than 8 MB per connection: a client that does not keep up holds it back, counted as
- * blocked ticks), what reached the handler, lost, duplicated, send → handler latency, and how long after the last
- * send the last event arrived.
+ * blocked ticks), what reached the handler, lost, duplicated, send → handler latency, how long after the last send
+ * the last event arrived, and whether the client kept up (every event, ≥ 95 % of `rate`, lag ≤ 100 ms).
  */
 const KEPT_UP_LAG_MS = 100;
 
@@ -266,15 +266,16 @@ export function shardPair(adapter, sizes) {
         const got = result.shards[k];
         const sendRate = lane.sent / seconds(lane.endNs);
         const lagMs = got.lastNs === null ? null : (got.lastNs - lane.endNs) / 1e6;
-        // Kept up: the emulator never had to hold back for it, and its last event reached the handler within
-        // KEPT_UP_LAG_MS of being written (a client that falls behind leaves a backlog in the socket buffers).
-        const keptUp = lane.blockedTicks === 0 && lagMs !== null && lagMs <= KEPT_UP_LAG_MS && got.received === lane.sent;
+        const receiveRate = got.lastNs === null ? 0 : got.received / seconds(got.lastNs);
+        // Kept up: every event, at ≥ 95 % of the target rate, the last one within KEPT_UP_LAG_MS of being written.
+        const keptUp = got.received === lane.sent && receiveRate >= 0.95 * rate && lagMs !== null && lagMs <= KEPT_UP_LAG_MS;
+        const behind = lane.blockedTicks > 0 || lagMs === null || lagMs > KEPT_UP_LAG_MS || got.received < lane.sent;
         return {
           shard: k,
           sent: lane.sent,
           sendRate,
           received: got.received,
-          receiveRate: got.lastNs === null ? 0 : got.received / seconds(got.lastNs),
+          receiveRate,
           lost: lane.sent - got.received,
           duplicates: got.duplicates,
           p50Ms: got.p50,
@@ -285,9 +286,10 @@ export function shardPair(adapter, sizes) {
           maxQueuedKB: lane.maxQueuedBytes / 1024,
           keptUp,
           emulatorReachedRate: sendRate >= 0.95 * rate,
-          // Who set the pace: the client (it fell behind), else the emulator (it could not build and write frames
-          // at `rate` although nothing held it back), else neither.
-          limitedBy: !keptUp ? 'client' : sendRate < 0.95 * rate ? 'emulator' : 'none',
+          // Short of the target, who set the pace: the client (a backlog built up: the emulator had to hold back,
+          // or the last event came late), else the emulator (it could not build and write frames at `rate`
+          // although the client kept pace with what it sent).
+          limitedBy: keptUp ? 'none' : behind ? 'client' : 'emulator',
         };
       });
       const lastNs = Math.max(...result.shards.map((r) => r.lastNs ?? 0));
@@ -310,7 +312,7 @@ export function shardPair(adapter, sizes) {
         blockedTicks: perShardRows.reduce((sum, r) => sum + r.blockedTicks, 0),
         keptUp: perShardRows.every((r) => r.keptUp),
         emulatorReachedRate: perShardRows.every((r) => r.emulatorReachedRate),
-        limitedBy: [...new Set(perShardRows.map((r) => r.limitedBy))].join('+'),
+        limitedBy: [...new Set(perShardRows.map((r) => r.limitedBy))].join(' + '),
         perShard: perShardRows,
       };
     },
