@@ -9,7 +9,7 @@
  *                                               (the other scenarios' runs are kept; the page says when and how the
  *                                               merged ones were measured, with TEXT)
  *
- * --quick shrinks every size (a smoke test of the harness, ~2 min); its numbers are not the published ones.
+ * --quick shrinks every size (a smoke test of the harness, ~3 min); its numbers are not the published ones.
  */
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';

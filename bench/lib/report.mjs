@@ -219,7 +219,7 @@ export function renderReport(result, labels, notes) {
     '',
   );
   out.push('Run it: `npm run bench` (builds, installs the peers into `bench/peers` if missing, runs everything, rewrites this page). ' +
-    '`node bench/run.mjs --quick` is a two-minute smoke test; `--only throughput,latency` and `--clients raw,ours` narrow a run; ' +
+    '`node bench/run.mjs --quick` is a three-minute smoke test; `--only throughput,latency` and `--clients raw,ours` narrow a run; ' +
     '`node bench/profile.mjs` profiles one client in the throughput scenario (`--cpu-prof`) and prints where its time went.', '');
 
   // 1. throughput
