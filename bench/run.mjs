@@ -9,7 +9,7 @@
  *                                               (the other scenarios' runs are kept; the page says when and how the
  *                                               merged ones were measured, with TEXT)
  *
- * --quick shrinks every size (a smoke test of the harness, ~2 min); its numbers are not the published ones.
+ * --quick shrinks every size (a smoke test of the harness, ~3 min); its numbers are not the published ones.
  */
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -52,6 +52,8 @@ const FULL = {
   heap: { runs: 3, warmup: 50_000, count: 1_000_000, segments: 4, timeoutMs: 300_000 },
   recovery: { runs: 3, rate: 1_000, count: 6_000, dropAtMs: 2_500, quietMs: 1_500, maxWaitMs: 20_000, extraClients: ['ours-fast-reconnect'] },
   burst: { runs: 3, rate: 1_000, drops: 10, gapMs: 1_000, firstDropAtMs: 1_500, tailMs: 1_500, heartbeatInterval: 300, quietMs: 1_500, maxWaitMs: 10_000 },
+  shardPair: { runs: 2, shards: 2, rate: 100_000, warmup: 20_000, count: 300_000, quietMs: 2_000, maxWaitMs: 60_000 },
+  manyShards: { runs: 2, count: 1_000, heartbeatInterval: 2_000, settleMs: 10_000, readyTimeoutMs: 60_000 },
 };
 const QUICK = {
   start: { runs: 2 },
@@ -61,8 +63,10 @@ const QUICK = {
   heap: { runs: 1, warmup: 10_000, count: 50_000, segments: 2, timeoutMs: 120_000 },
   recovery: { runs: 1, rate: 1_000, count: 3_000, dropAtMs: 1_200, quietMs: 2_000, maxWaitMs: 10_000, extraClients: ['ours-fast-reconnect'] },
   burst: { runs: 1, rate: 500, drops: 10, gapMs: 1_000, firstDropAtMs: 1_000, tailMs: 1_000, heartbeatInterval: 300, quietMs: 2_000, maxWaitMs: 10_000 },
+  shardPair: { runs: 1, shards: 2, rate: 100_000, warmup: 5_000, count: 30_000, quietMs: 2_000, maxWaitMs: 30_000 },
+  manyShards: { runs: 1, count: 100, heartbeatInterval: 1_000, settleMs: 3_000, readyTimeoutMs: 30_000 },
 };
-const ORDER = ['start', 'throughput', 'latency', 'shards', 'heap', 'recovery', 'burst'];
+const ORDER = ['start', 'throughput', 'latency', 'shards', 'heap', 'recovery', 'burst', 'shardPair', 'manyShards'];
 
 const sizes = structuredClone(values.quick ? QUICK : FULL);
 if (values.runs) for (const s of Object.values(sizes)) s.runs = Number(values.runs);
@@ -140,6 +144,10 @@ function brief(scenario, r) {
       return `${r.back} after ${r.resumedMs?.toFixed(0)} ms, first event ${r.firstEventAfterDropMs?.toFixed(0)} ms, lost ${r.lost}, dup ${r.duplicates}`;
     case 'burst':
       return `${r.back.join('/')} ${r.recovered}/${r.drops} cuts, median ${r.burstMedianMs?.toFixed(0)} ms, slowest ${r.burstMaxMs?.toFixed(0) ?? '—'} ms [${r.dropTimesMs.join(', ')}], lost ${r.lost}, dup ${r.duplicates}`;
+    case 'shardPair':
+      return `${r.shards}×${r.targetRatePerShard / 1000}k/s: sent ${Math.round(r.sendRate)}/s, received ${Math.round(r.receiveRate)}/s, lost ${r.lost}, dup ${r.duplicates}, p50 ${r.p50Ms?.toFixed(2)} p99 ${r.p99Ms?.toFixed(2)} ms, lag ${r.lagMs?.toFixed(0)} ms, limited by ${r.limitedBy}`;
+    case 'manyShards':
+      return `${r.connected}/${r.shards} ready in ${r.connectMs?.toFixed(0) ?? 'timeout'} ms, heap ${r.heapMB.toFixed(1)} MB (${r.heapPerShardKB.toFixed(1)} KB/shard), RSS ${r.rssMB.toFixed(0)} MB (${r.rssPerShardKB.toFixed(0)} KB/shard), heartbeat jitter p50 ${r.jitterP50Ms?.toFixed(2)} p99 ${r.jitterP99Ms?.toFixed(2)} max ${r.jitterMaxMs?.toFixed(1)} ms (${r.heartbeatIntervals} intervals)`;
     default:
       return JSON.stringify(r);
   }

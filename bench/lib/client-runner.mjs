@@ -4,7 +4,7 @@
  * library's own subscriber/handler; everything else (counting, timing, memory) is here, identical for all clients.
  *
  * Every handler does the same work per event: read `d.bench_n` (the event's index, 1:1 with its envelope id), mark
- * it in a bitmap (so an event delivered twice counts once, and the second delivery as a duplicate), and, in the
+ * it per index (so an event delivered twice counts once, and the second delivery as a duplicate), and, in the
  * latency scenario, read the clock. Reports go to the parent over IPC.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -48,15 +48,16 @@ let target = Infinity;
 let onTarget = () => {};
 // Latency: one slot per event index; 0 = not received.
 const latencyFrom = params.warmup ?? 0;
-const latencies = scenario === 'latency' ? new Float64Array(capacity) : null;
-// Recovery: first-arrival time per event index.
-const arrivals = scenario === 'recovery' ? new Float64Array(capacity) : null;
+const latencies = scenario === 'latency' || scenario === 'shardPair' ? new Float64Array(capacity) : null;
+// Recovery, shard pair: first-arrival time per event index.
+const arrivals = scenario === 'recovery' || scenario === 'shardPair' ? new Float64Array(capacity) : null;
 
 function onEvent(d) {
   const n = d.bench_n;
   deliveries += 1;
-  if (seen[n] === 1) {
+  if (seen[n] !== 0) {
     duplicates += 1;
+    if (seen[n] < 255) seen[n] += 1; // deliveries of this index, for per-shard duplicate counts
     return;
   }
   seen[n] = 1;
@@ -117,6 +118,63 @@ async function main() {
 
   const lib = await adapter.load();
 
+  if (scenario === 'manyShards') {
+    // Connect time, memory and (on the emulator's side) heartbeats of many idle shards in this one process.
+    await collectGarbage();
+    const before = memory();
+    // CPU time (user + system) beside wall time: on a shared machine it says whether a slow connect or late
+    // heartbeats were this process's own work or waiting for a core.
+    const cpuMs = (usage) => (usage.user + usage.system) / 1000;
+    const startNs = nowNs();
+    const startCpu = process.cpuUsage();
+    const client = await adapter.connect(lib, { emu, onEvent, shards: params.shards });
+    const timedOut = await Promise.race([client.ready.then(() => false), sleep(params.readyTimeoutMs).then(() => true)]);
+    const readyNs = nowNs();
+    const connectCpuMs = cpuMs(process.cpuUsage(startCpu));
+    send({ type: 'ready', readyNs, connectMs: (readyNs - startNs) / 1e6, connected: client.connected?.() ?? null, timedOut });
+    const idleCpu = process.cpuUsage();
+    const idleStartNs = nowNs();
+    await sleep(params.settleMs);
+    const idleCpuPercent = (cpuMs(process.cpuUsage(idleCpu)) / ((nowNs() - idleStartNs) / 1e6)) * 100;
+    await collectGarbage();
+    const after = memory();
+    send({ type: 'result', shards: params.shards, connectMs: (readyNs - startNs) / 1e6, connectCpuMs, idleCpuPercent, connected: client.connected?.() ?? null, timedOut, before, after });
+    return;
+  }
+
+  if (scenario === 'shardPair') {
+    // Shard k's events are indices [k·perShard, (k+1)·perShard): the first `warmup` of each, then the measured ones.
+    const { shards, perShard, warmup } = params;
+    const client = await adapter.connect(lib, { emu, onEvent, shards });
+    await client.ready;
+    send({ type: 'ready', connected: client.connected?.() ?? null });
+    await untilTarget(shards * warmup);
+    send({ type: 'checkpoint', events: unique });
+    await waitMessage('collect');
+    const perShardResults = [];
+    for (let k = 0; k < shards; k++) {
+      const from = k * perShard + warmup;
+      const to = (k + 1) * perShard;
+      let received = 0;
+      let dups = 0;
+      let firstNs = Infinity;
+      let lastNs = 0;
+      const values = [];
+      for (let n = from; n < to; n++) {
+        if (seen[n] === 0) continue;
+        received += 1;
+        dups += seen[n] - 1;
+        firstNs = Math.min(firstNs, arrivals[n]);
+        lastNs = Math.max(lastNs, arrivals[n]);
+        values.push(latencies[n] / 1e6);
+      }
+      values.sort((a, b) => a - b);
+      perShardResults.push({ received, duplicates: dups, firstNs: received ? firstNs : null, lastNs: received ? lastNs : null, p50: percentile(values, 0.5), p99: percentile(values, 0.99), max: values.at(-1) ?? null });
+    }
+    send({ type: 'result', unique, duplicates, deliveries, shards: perShardResults });
+    return;
+  }
+
   if (scenario === 'shards') {
     await collectGarbage();
     const before = memory();
@@ -150,7 +208,7 @@ async function main() {
     send({ type: 'ready' });
     await untilTarget(params.count);
     const values = [];
-    for (let n = latencyFrom; n < params.count; n++) if (seen[n] === 1) values.push(latencies[n] / 1e6);
+    for (let n = latencyFrom; n < params.count; n++) if (seen[n] !== 0) values.push(latencies[n] / 1e6);
     values.sort((a, b) => a - b);
     const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
     send({
@@ -187,7 +245,7 @@ async function main() {
     send({ type: 'ready' });
     const { total } = await waitMessage('collect');
     let missing = 0;
-    for (let n = 0; n < total; n++) if (seen[n] !== 1) missing += 1;
+    for (let n = 0; n < total; n++) if (seen[n] === 0) missing += 1;
     send({ type: 'result', unique, duplicates, deliveries, missing, extra: client.describe?.() ?? null });
     return;
   }
@@ -205,7 +263,7 @@ async function main() {
       }
     }
     let missing = 0;
-    for (let n = 0; n < total; n++) if (seen[n] !== 1) missing += 1;
+    for (let n = 0; n < total; n++) if (seen[n] === 0) missing += 1;
     send({ type: 'result', unique, duplicates, deliveries, missing, firstReplayNs, firstReplayN, extra: client.describe?.() ?? null });
     return;
   }

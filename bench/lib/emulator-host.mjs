@@ -10,6 +10,10 @@
  *   { cmd: 'dispatch-drops', count, from, rate, firstDropAtMs, drops, gapMs, maxWaitMs }
  *                                           the same regular dispatches, with `drops` TCP drops `gapMs` apart (each
  *                                           waits until the client is back), timing each drop → RESUMED/READY
+ *   { cmd: 'paced-shards', count, froms, rate }
+ *                                           `count` C2C events at `rate`/s to each open connection i, indices from froms[i]
+ *   { cmd: 'heartbeats', expectedMs, sinceNs }
+ *                                           heartbeat jitter (|interval − expectedMs|) over every connection
  *   { cmd: 'stats' }                       emulator stats, connections, sessions
  *   { cmd: 'close' }
  *
@@ -34,11 +38,22 @@ const send = (message) => process.send?.(message);
 // connection opens: the same order as `emu.connections`). There are no client sockets in this process.
 const serverSockets = [];
 const seenSockets = new WeakSet();
+// Receive time (ns) of every heartbeat (op 1) per server socket, same index as serverSockets: heartbeat jitter is
+// measured here, on the platform's side, so it is the same measure for every client.
+const heartbeatTimes = [];
 const originalSend = WebSocket.prototype.send;
 WebSocket.prototype.send = function patchedSend(...args) {
   if (!seenSockets.has(this)) {
     seenSockets.add(this);
     serverSockets.push(this);
+    const times = [];
+    heartbeatTimes.push(times);
+    this.on('message', (data) => {
+      const at = nowNs();
+      try {
+        if (JSON.parse(data.toString()).op === 1) times.push(at);
+      } catch {}
+    });
   }
   return originalSend.apply(this, args);
 };
@@ -92,9 +107,10 @@ function payload(n) {
 // much cheaper per event than any client's read path, or the benchmark would measure the emulator.
 const authorJson = JSON.stringify({ id: openid, user_openid: openid, union_openid: openid });
 const sceneJson = JSON.stringify({ source: 'default', callback_data: '' });
+const contentJson = JSON.stringify(content);
 function frameText(s, n) {
   return (
-    `{"op":0,"s":${s},"t":"${TYPE}","id":"${eventId(n)}","d":{"id":"${messageId(n)}","content":${JSON.stringify(content)},` +
+    `{"op":0,"s":${s},"t":"${TYPE}","id":"${eventId(n)}","d":{"id":"${messageId(n)}","content":${contentJson},` +
     `"timestamp":"${timestamp()}","author":${authorJson},"message_scene":${sceneJson},"message_type":0,"bench_n":${n},"bench_t":${nowNs()}}}`
   );
 }
@@ -205,6 +221,98 @@ async function paced({ count, from = 0, rate }) {
 }
 
 /**
+ * The open sessions the client holds, one per connection, by shard id then connection: what a multi-shard paced run
+ * writes to. A session another identify on the same shard id superseded still counts while its socket is open
+ * (qq-official-bot's "shards" are separate Bot instances that all identify as [0, 1]).
+ */
+function openTargets() {
+  const found = [];
+  for (const session of emu.sessions.values()) {
+    if (session.connectionId === undefined) continue;
+    const ws = serverSockets[session.connectionId - 1];
+    if (ws && ws.readyState === WebSocket.OPEN) found.push({ session, socket: ws._socket });
+  }
+  return found.sort((a, b) => a.session.shard[0] - b.session.shard[0] || a.session.connectionId - b.session.connectionId);
+}
+
+const QUEUE_CAP = 8 * HIGH_WATER; // a connection with this much queued in user space gets nothing more this tick
+const MAX_WRITE = 1024; // events per write when catching up
+
+/**
+ * `rate` events/s to EACH of the client's open connections (`froms[i]`: the first event index of connection i), in
+ * one loop ticking every ms. Never more than QUEUE_CAP queued per connection: a client that does not keep up holds
+ * the sender back (counted as blocked ticks), so the achieved send rate is what the client allowed, and an emulator
+ * that cannot build frames fast enough shows as an achieved rate below `rate` with no blocked ticks.
+ */
+async function pacedShards({ count, froms, rate }) {
+  const targets = openTargets();
+  if (targets.length !== froms.length) throw new Error(`expected ${froms.length} open sessions, found ${targets.length}`);
+  const lanes = targets.map(({ session, socket }, i) => ({ session, socket, from: froms[i], sent: 0, endNs: 0, blockedTicks: 0, maxQueuedBytes: 0 }));
+  const startNs = nowNs();
+  let pending = lanes.length;
+  while (pending > 0) {
+    const due = Math.min(count, Math.floor(((nowNs() - startNs) / 1e9) * rate) + 1);
+    for (const lane of lanes) {
+      if (lane.sent >= count) continue;
+      if (lane.socket.destroyed) throw new Error(`connection of shard ${lane.session.shard[0]} closed during the run`);
+      if (lane.socket.writableLength > QUEUE_CAP) {
+        lane.blockedTicks += 1;
+        continue;
+      }
+      const size = Math.min(due - lane.sent, MAX_WRITE);
+      if (size <= 0) continue;
+      lane.socket.write(frames(lane.session, lane.from + lane.sent, size));
+      lane.sent += size;
+      lane.maxQueuedBytes = Math.max(lane.maxQueuedBytes, lane.socket.writableLength);
+      if (lane.sent >= count) {
+        lane.endNs = nowNs();
+        pending -= 1;
+      }
+    }
+    if (pending > 0) await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  return {
+    startNs,
+    endNs: nowNs(),
+    lanes: lanes.map((l) => ({ shard: l.session.shard, from: l.from, sent: l.sent, endNs: l.endNs, blockedTicks: l.blockedTicks, maxQueuedBytes: l.maxQueuedBytes })),
+  };
+}
+
+/**
+ * Heartbeat jitter over every connection: for each two consecutive heartbeats received after `sinceNs`,
+ * |interval − expectedMs|. Also the signed mean (a client that times from the ACK, not the send, runs late by the
+ * round trip every beat).
+ */
+function heartbeatJitter({ expectedMs, sinceNs = 0 }) {
+  const deviations = [];
+  let signedSum = 0;
+  let heartbeats = 0;
+  let beating = 0;
+  for (const times of heartbeatTimes) {
+    const recent = times.filter((t) => t >= sinceNs);
+    heartbeats += recent.length;
+    if (recent.length > 0) beating += 1;
+    for (let i = 1; i < recent.length; i++) {
+      const off = (recent[i] - recent[i - 1]) / 1e6 - expectedMs;
+      signedSum += off;
+      deviations.push(Math.abs(off));
+    }
+  }
+  deviations.sort((a, b) => a - b);
+  const at = (p) => (deviations.length === 0 ? null : deviations[Math.min(deviations.length - 1, Math.max(0, Math.ceil(p * deviations.length) - 1))]);
+  return {
+    connections: heartbeatTimes.length,
+    beating,
+    heartbeats,
+    intervals: deviations.length,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    maxMs: deviations.at(-1) ?? null,
+    meanOffsetMs: deviations.length === 0 ? null : signedSum / deviations.length,
+  };
+}
+
+/**
  * Regular emulator dispatches at `rate`, with a TCP drop of the live connection at `dropAtMs`. Resolves once all
  * are dispatched and the client is back (RESUMED or READY on a later connection), with the emulator-side times.
  */
@@ -304,6 +412,12 @@ process.on('message', async (message) => {
         return;
       case 'paced':
         send({ type: 'paced-done', id: message.id, ...(await paced(message)) });
+        return;
+      case 'paced-shards':
+        send({ type: 'paced-shards-done', id: message.id, ...(await pacedShards(message)) });
+        return;
+      case 'heartbeats':
+        send({ type: 'heartbeats', id: message.id, nowNs: nowNs(), ...heartbeatJitter(message) });
         return;
       case 'dispatch-paced':
         send({ type: 'dispatch-done', id: message.id, ...(await dispatchPaced(message)) });

@@ -1,5 +1,5 @@
 /**
- * The six scenarios. Each takes a client adapter name and the sizes, starts a fresh emulator process and a fresh
+ * The scenarios. Each takes a client adapter name and the sizes, starts a fresh emulator process and a fresh
  * client process, drives them, and returns the measured numbers of that one (client, run).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -160,20 +160,7 @@ export function recovery(adapter, sizes) {
     await client.next('ready', 60_000);
     const done = await host.request({ cmd: 'dispatch-paced', count, from: 0, rate, dropAtMs }, 'dispatch-done', 120_000);
     // Wait until everything arrived, or nothing new arrived for quietMs.
-    const waitStart = Date.now();
-    let last = -1;
-    let lastChange = Date.now();
-    for (;;) {
-      client.send({ cmd: 'poll' });
-      const progress = await client.next('progress', 10_000);
-      if (progress.unique >= count && Date.now() - lastChange > 300) break;
-      if (progress.deliveries !== last) {
-        last = progress.deliveries;
-        lastChange = Date.now();
-      }
-      if (Date.now() - lastChange > quietMs || Date.now() - waitStart > maxWaitMs) break;
-      await sleep(100);
-    }
+    await untilAllOrQuiet(client, count, quietMs, maxWaitMs);
     // A little longer, so late duplicates (a second socket) are counted too.
     await sleep(500);
     client.send({ cmd: 'collect', dropNs: done.dropNs, total: count });
@@ -206,19 +193,7 @@ export function burst(adapter, sizes) {
     await client.next('ready', 60_000);
     const done = await host.request({ cmd: 'dispatch-drops', count, from: 0, rate, firstDropAtMs, drops, gapMs, maxWaitMs }, 'drops-done', 300_000);
     // Wait until everything arrived, or nothing new arrived for quietMs.
-    let last = -1;
-    let lastChange = Date.now();
-    for (;;) {
-      client.send({ cmd: 'poll' });
-      const progress = await client.next('progress', 10_000);
-      if (progress.unique >= count && Date.now() - lastChange > 300) break;
-      if (progress.deliveries !== last) {
-        last = progress.deliveries;
-        lastChange = Date.now();
-      }
-      if (Date.now() - lastChange > quietMs) break;
-      await sleep(100);
-    }
+    await untilAllOrQuiet(client, count, quietMs);
     await sleep(500);
     client.send({ cmd: 'collect', total: count });
     const result = await client.next('result', 30_000);
@@ -240,4 +215,152 @@ export function burst(adapter, sizes) {
       resumes: stats.stats.resumes,
     };
   });
+}
+
+/** Polls the client until it has `total` events, or nothing new arrived for `quietMs` (or `maxWaitMs` passed). */
+async function untilAllOrQuiet(client, total, quietMs, maxWaitMs = Infinity) {
+  const waitStart = Date.now();
+  let last = -1;
+  let lastChange = Date.now();
+  for (;;) {
+    client.send({ cmd: 'poll' });
+    const progress = await client.next('progress', 10_000);
+    if (progress.unique >= total && Date.now() - lastChange > 300) return;
+    if (progress.deliveries !== last) {
+      last = progress.deliveries;
+      lastChange = Date.now();
+    }
+    if (Date.now() - lastChange > quietMs || Date.now() - waitStart > maxWaitMs) return;
+    await sleep(100);
+  }
+}
+
+/**
+ * 6a. Two shards at `rate` events/s EACH (issue 20: 2 × 100k/s): the client connects `shards` shards (emulator:
+ * that many recommended shards; qq-official-bot: Bot instances, as in `shards`), the emulator paces a warm-up of
+ * `warmup` events per shard, waits until the client has them, then `count` per shard. Per shard: what the emulator
+ * achieved (it never queues more than 8 MB per connection: a client that does not keep up holds it back, counted as
+ * blocked ticks), what reached the handler, lost, duplicated, send → handler latency, how long after the last send
+ * the last event arrived, and whether the client kept up (every event, ≥ 95 % of `rate`, lag ≤ 100 ms).
+ */
+const KEPT_UP_LAG_MS = 100;
+
+export function shardPair(adapter, sizes) {
+  const { shards: n, rate, warmup, count, quietMs, maxWaitMs } = sizes.shardPair;
+  const perShard = warmup + count;
+  const froms = (offset) => Array.from({ length: n }, (_, k) => k * perShard + offset);
+  return withProcesses(
+    adapter,
+    { shards: adapter === 'qq-official-bot' ? 1 : n, maxConcurrency: n },
+    'shardPair',
+    { shards: n, perShard, warmup, capacity: n * perShard },
+    async ({ host, client }) => {
+      await client.next('ready', 60_000);
+      await host.request({ cmd: 'paced-shards', count: warmup, froms: froms(0), rate }, 'paced-shards-done', 120_000);
+      await client.next('checkpoint', 120_000);
+      const sent = await host.request({ cmd: 'paced-shards', count, froms: froms(warmup), rate }, 'paced-shards-done', (count / rate) * 1000 + 120_000);
+      await untilAllOrQuiet(client, n * perShard, quietMs, maxWaitMs);
+      client.send({ cmd: 'collect' });
+      const result = await client.next('result', 60_000);
+      const seconds = (ns) => (ns - sent.startNs) / 1e9;
+      const perShardRows = sent.lanes.map((lane, k) => {
+        const got = result.shards[k];
+        const sendRate = lane.sent / seconds(lane.endNs);
+        const lagMs = got.lastNs === null ? null : (got.lastNs - lane.endNs) / 1e6;
+        const receiveRate = got.lastNs === null ? 0 : got.received / seconds(got.lastNs);
+        // Kept up: every event, at ≥ 95 % of the target rate, the last one within KEPT_UP_LAG_MS of being written.
+        const keptUp = got.received === lane.sent && receiveRate >= 0.95 * rate && lagMs !== null && lagMs <= KEPT_UP_LAG_MS;
+        const behind = lane.blockedTicks > 0 || lagMs === null || lagMs > KEPT_UP_LAG_MS || got.received < lane.sent;
+        return {
+          shard: k,
+          sent: lane.sent,
+          sendRate,
+          received: got.received,
+          receiveRate,
+          lost: lane.sent - got.received,
+          duplicates: got.duplicates,
+          p50Ms: got.p50,
+          p99Ms: got.p99,
+          maxMs: got.max,
+          lagMs,
+          blockedTicks: lane.blockedTicks,
+          maxQueuedKB: lane.maxQueuedBytes / 1024,
+          keptUp,
+          emulatorReachedRate: sendRate >= 0.95 * rate,
+          // Short of the target, who set the pace: the client (a backlog built up: the emulator had to hold back,
+          // or the last event came late), else the emulator (it could not build and write frames at `rate`
+          // although the client kept pace with what it sent).
+          limitedBy: keptUp ? 'none' : behind ? 'client' : 'emulator',
+        };
+      });
+      const lastNs = Math.max(...result.shards.map((r) => r.lastNs ?? 0));
+      const received = perShardRows.reduce((sum, r) => sum + r.received, 0);
+      const totalSent = perShardRows.reduce((sum, r) => sum + r.sent, 0);
+      const worst = (key) => Math.max(...perShardRows.map((r) => r[key] ?? 0));
+      return {
+        shards: n,
+        targetRatePerShard: rate,
+        sendRate: totalSent / seconds(Math.max(...sent.lanes.map((l) => l.endNs))),
+        receiveRate: received / seconds(lastNs),
+        sent: totalSent,
+        received,
+        lost: totalSent - received,
+        duplicates: perShardRows.reduce((sum, r) => sum + r.duplicates, 0),
+        p50Ms: worst('p50Ms'),
+        p99Ms: worst('p99Ms'),
+        maxMs: worst('maxMs'),
+        lagMs: worst('lagMs'),
+        blockedTicks: perShardRows.reduce((sum, r) => sum + r.blockedTicks, 0),
+        keptUp: perShardRows.every((r) => r.keptUp),
+        emulatorReachedRate: perShardRows.every((r) => r.emulatorReachedRate),
+        limitedBy: [...new Set(perShardRows.map((r) => r.limitedBy))].join(' + '),
+        perShard: perShardRows,
+      };
+    },
+  );
+}
+
+/**
+ * 6b. `count` idle shards in one client process (issue 20: 1,000), emulator with max_concurrency = count (all may
+ * identify in one window) and Hello's `heartbeat_interval` = `heartbeatInterval`. Connect = connect() → every shard
+ * READY, in the client. Memory: after GC, `settleMs` after the last READY, minus before connecting (the library
+ * already imported), ÷ count. Heartbeat jitter is measured by the emulator over the same settle period: for each two
+ * consecutive heartbeats on a connection, |interval − heartbeatInterval|.
+ */
+export function manyShards(adapter, sizes) {
+  const { count, heartbeatInterval, settleMs, readyTimeoutMs } = sizes.manyShards;
+  return withProcesses(
+    adapter,
+    { shards: adapter === 'qq-official-bot' ? 1 : count, maxConcurrency: count, heartbeatInterval },
+    'manyShards',
+    { shards: count, settleMs, readyTimeoutMs },
+    async ({ host, client }) => {
+      const ready = await client.next('ready', readyTimeoutMs + 60_000);
+      const result = await client.next('result', settleMs + 120_000);
+      const beats = await host.request({ cmd: 'heartbeats', expectedMs: heartbeatInterval, sinceNs: ready.readyNs }, 'heartbeats');
+      const stats = await host.request({ cmd: 'stats' }, 'stats');
+      const { before, after } = result;
+      return {
+        shards: count,
+        connected: result.connected,
+        allReady: !ready.timedOut,
+        connectMs: ready.timedOut ? null : ready.connectMs,
+        connectCpuMs: result.connectCpuMs,
+        idleCpuPercent: result.idleCpuPercent,
+        openConnections: stats.connections.filter((c) => !c.closed).length,
+        identifies: stats.stats.identifies,
+        heapMB: after.heapUsed / 2 ** 20,
+        rssMB: after.rss / 2 ** 20,
+        heapPerShardKB: (after.heapUsed - before.heapUsed) / count / 1024,
+        rssPerShardKB: (after.rss - before.rss) / count / 1024,
+        heartbeats: beats.heartbeats,
+        beatingConnections: beats.beating,
+        heartbeatIntervals: beats.intervals,
+        jitterP50Ms: beats.p50Ms,
+        jitterP99Ms: beats.p99Ms,
+        jitterMaxMs: beats.maxMs,
+        heartbeatMeanOffsetMs: beats.meanOffsetMs,
+      };
+    },
+  );
 }
