@@ -29,7 +29,6 @@ export class GatewayTransport implements BotTransport {
   readonly #inspectObserver: ResolvedOptions['inspect'];
   readonly #attached = new Set<string>();
   readonly #shards = new ShardStates();
-  readonly #shardLoggers = new Map<number, Logger>();
   readonly #transitions: TransitionLog;
   readonly #scaleOut: ScaleOut;
   #last: BotState = idleBotState;
@@ -42,7 +41,7 @@ export class GatewayTransport implements BotTransport {
     this.#hooks = hooks;
     this.#logger = logger;
     this.#inspectObserver = options.inspect;
-    this.#transitions = new TransitionLog(logger, (shardId) => this.#shardLoggers.get(shardId));
+    this.#transitions = new TransitionLog(logger, (shardId) => (this.#shards.get(shardId) ? this.#shardLog(shardId) : undefined));
     this.#scaleOut = new ScaleOut(options, {
       logger,
       bot: () => this.actor,
@@ -201,20 +200,21 @@ export class GatewayTransport implements BotTransport {
     const shardId = shard.getSnapshot().context.shardId;
     this.#shards.add(shardId, shard);
     this.#scaleOut.shardStarted(shard);
-    const log = this.#logger.child({ shard: shardId });
-    this.#shardLoggers.set(shardId, log);
     const hooks = this.#hooks;
+    const logger = this.#logger;
     // The hot path: the shard's sequencer calls this for every dispatch, in order, once each.
     shard.getSnapshot().context.dispatches.subscribe({
       dispatch: (dispatch) => {
         hooks.deliver(new DeliveredEvent(dispatch.eventType, dispatch.id, dispatch.seq, shardId, dispatch.data, hooks.replyServices) as unknown as AnyBotEvent);
       },
-      duplicate: (dispatch) => log.debug({ seq: dispatch.seq, id: dispatch.id }, 'dropped a duplicate dispatch'),
+      duplicate: (dispatch) => {
+        if (logger.isLevelEnabled('debug')) this.#shardLog(shardId).debug({ seq: dispatch.seq, id: dispatch.id }, 'dropped a duplicate dispatch');
+      },
     });
     shard.on('*', (emitted) => {
       const event = emitted as ShardEmitted;
       if (event.type === 'shard.ready' || event.type === 'shard.resumed') this.#scaleOut.sessionStarted();
-      logShardEmitted(log.child({ state: this.#shards.get(shardId)?.state ?? null }), event, (error, message, to) => this.#report(error, message, to));
+      logShardEmitted(this.#shardLog(shardId, this.#shards.get(shardId)?.state ?? null), event, (error, message, to) => this.#report(error, message, to));
     });
     let previous = shard.getSnapshot();
     shard.subscribe({
@@ -224,13 +224,21 @@ export class GatewayTransport implements BotTransport {
         this.#shards.set(shardId, snapshot);
         this.#publishState();
       },
-      error: (error) => this.#report(asBotError(error), 'shard machine error', log),
+      error: (error) => this.#report(asBotError(error), 'shard machine error', this.#shardLog(shardId)),
       // A shard in a final state completes without another `next`: publish its last snapshot.
       complete: () => {
         this.#shards.set(shardId, shard.getSnapshot());
         this.#publishState();
       },
     });
+  }
+
+  /**
+   * A shard's logger, made for the line at hand and not kept: shards log seldom (READY, a disconnect, an error), and a
+   * pino child kept per shard is heap that a thousand idle shards pay for nothing (issue 20).
+   */
+  #shardLog(shardId: number, state?: string | null): Logger {
+    return this.#logger.child(state === undefined ? { shard: shardId } : { shard: shardId, state });
   }
 
   #attachToken(token: TokenActorRef): void {
@@ -247,9 +255,8 @@ export class GatewayTransport implements BotTransport {
   /** Lease mode: a shard given back has stopped; it may come back later under the same actor id. */
   #onShardReleased(shardId: number): void {
     this.#attached.delete(shardActorId(shardId));
+    if (this.#shards.get(shardId)) this.#shardLog(shardId).info('shard handed over');
     this.#shards.remove(shardId);
-    this.#shardLoggers.get(shardId)?.info('shard handed over');
-    this.#shardLoggers.delete(shardId);
     this.#scaleOut.shardReleased(shardId);
     this.#publishState();
   }
