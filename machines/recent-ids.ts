@@ -9,8 +9,9 @@
  * more than the lookup itself and was the largest single item of the dispatch hot path (docs/benchmarks.md).
  */
 export class RecentIds {
-  #current = new Set<string>();
-  #previous = new Set<string>();
+  // Null until the generation's first id: an idle shard's set costs no hash tables (issue 20: a thousand idle shards).
+  #current: Set<string> | null = null;
+  #previous: Set<string> | null = null;
   readonly #capacity: number;
 
   constructor(capacity = 2_048) {
@@ -18,25 +19,21 @@ export class RecentIds {
   }
 
   has(id: string): boolean {
-    return this.#current.has(id) || this.#previous.has(id);
+    return (this.#current?.has(id) ?? false) || (this.#previous?.has(id) ?? false);
   }
 
   add(id: string): void {
-    if (this.#current.has(id)) return;
+    if (this.#current?.has(id)) return;
     // Kept in one generation only, so that `size` counts it once.
-    this.#previous.delete(id);
-    this.#current.add(id);
-    if (this.#current.size >= this.#capacity) {
-      this.#previous = this.#current;
-      this.#current = new Set();
-    }
+    this.#previous?.delete(id);
+    this.#remember(id);
   }
 
   /** The newest `limit` ids, oldest first (what a session store keeps with the sequence). */
   newest(limit: number): string[] {
-    const current = [...this.#current];
+    const current = [...(this.#current ?? [])];
     if (current.length >= limit) return current.slice(current.length - limit);
-    const previous = [...this.#previous];
+    const previous = [...(this.#previous ?? [])];
     return [...previous.slice(Math.max(0, previous.length - (limit - current.length))), ...current];
   }
 
@@ -46,18 +43,24 @@ export class RecentIds {
    * needs no delete); the id string caches its hash after the first.
    */
   admit(id: string): boolean {
-    if (this.#current.has(id) || this.#previous.has(id)) return false;
-    this.#current.add(id);
-    if (this.#current.size >= this.#capacity) {
-      this.#previous = this.#current;
-      this.#current = new Set();
-    }
+    if (this.#current?.has(id) || this.#previous?.has(id)) return false;
+    this.#remember(id);
     return true;
+  }
+
+  /** Adds an id found in neither generation; a full current generation becomes the previous one. */
+  #remember(id: string): void {
+    const current = (this.#current ??= new Set());
+    current.add(id);
+    if (current.size >= this.#capacity) {
+      this.#previous = current;
+      this.#current = null;
+    }
   }
 
   /** How many ids are remembered (between `capacity` and 2 × `capacity` once that many were added). */
   get size(): number {
-    return this.#current.size + this.#previous.size;
+    return (this.#current?.size ?? 0) + (this.#previous?.size ?? 0);
   }
 
   /** Inspection snapshots show the size, not thousands of ids. */

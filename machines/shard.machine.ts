@@ -57,16 +57,37 @@ export interface ShardInput {
   storedSession?: { sessionId: string; seq: number; recentIds: readonly string[] } | null;
 }
 
-export interface ShardContext {
-  shardId: number;
+/** What the bot gave the shard when it spawned it: never reassigned, so every context shares one object. */
+export interface ShardSettings {
   shardCount: number;
   intents: number;
   gatewayUrl: string;
+  maxSessionAgeMs: number | null;
+}
+
+/** Refusals in a row, each back to 0 by READY (RESUMED: resume and auth), read by the reconnect plan. */
+export interface ShardRefusals {
+  resumeFailures: number;
+  /** op 9 answers to IDENTIFY in a row: intents or credentials the platform refuses. */
+  identifyRejections: number;
+  /** 4004 closes in a row. */
+  authFailures: number;
+}
+
+/**
+ * At most 16 top-level fields, on purpose: XState's `assign` copies the context with `Object.assign({}, context,
+ * update)`, and V8 keeps an object built that way fast only up to 16 properties (4 in-object + its
+ * kFastPropertiesSoftLimit of 12); beyond, it becomes a hash table, ≈ 1.6 KB per shard instead of ≈ 0.2 KB (issue 20,
+ * idle-shard heap). Related fields are grouped instead (`settings`, `refusals`, `heartbeat`);
+ * test/machines/shard-context.test.ts holds the line.
+ */
+export interface ShardContext {
+  shardId: number;
+  settings: ShardSettings;
   token: Secret | null;
   sessionId: string | null;
-  user: ReadyData['user'] | null;
-  heartbeatIntervalMs: number;
-  heartbeatLatencyMs: number | null;
+  /** From Hello's `heartbeat_interval`; the latency of the last heartbeat's ACK. */
+  heartbeat: { intervalMs: number; latencyMs: number | null };
   /**
    * Connection attempts in a row that ended before their session was healthy; back to 0 when a
    * session becomes healthy. The reconnect schedule's step follows it (machines/reconnect-policy.ts).
@@ -78,11 +99,7 @@ export interface ShardContext {
   dispatchesAtReady: number;
   /** Every reconnect since the shard started, for dashboards. */
   reconnects: number;
-  resumeFailures: number;
-  /** op 9 answers to IDENTIFY in a row: intents or credentials the platform refuses. */
-  identifyRejections: number;
-  /** 4004 closes in a row. */
-  authFailures: number;
+  refusals: ShardRefusals;
   forceTokenRefresh: boolean;
   /**
    * The identify throttle granted a slot; the token is fetched after the grant, because the wait for
@@ -94,8 +111,9 @@ export interface ShardContext {
   error: QQBotError | null;
   /** The session's sequence (`seq`), dedupe and delivery of dispatches. Mutable, like a ref. */
   dispatches: DispatchSequencer;
-  maxSessionAgeMs: number | null;
 }
+
+const noRefusals: ShardRefusals = { resumeFailures: 0, identifyRejections: 0, authFailures: 0 };
 
 export type ShardEvent =
   | SocketEvent
@@ -174,16 +192,16 @@ export const shardMachine = setup({
   guards: {
     canResume: ({ context }) => hasResumableSession(context),
     needsIdentifySlot: ({ context }) => !context.identifySlotGranted && !hasResumableSession(context),
-    identifyKeepsBeingRejected: ({ context }) => context.identifyRejections + 1 >= maxIdentifyRejections,
+    identifyKeepsBeingRejected: ({ context }) => context.refusals.identifyRejections + 1 >= maxIdentifyRejections,
     planIsFatal: ({ context }) => context.plan?.step === 'fatal' || context.plan?.step === 'fatal-bot',
     planIsRateLimited: ({ context }) => context.plan?.step === 'rate-limited',
     planFollowsInvalidSession: ({ context }) => context.plan?.afterInvalidSession === true,
-    hasMaxSessionAge: ({ context }) => context.maxSessionAgeMs !== null && context.maxSessionAgeMs > 0,
+    hasMaxSessionAge: ({ context }) => context.settings.maxSessionAgeMs !== null && context.settings.maxSessionAgeMs > 0,
     /** Dispatches arrived since READY/RESUMED (a resume replay came before RESUMED and does not count). */
     dispatchesFlowing: ({ context }) => dispatchesReceived(context.dispatches) > context.dispatchesAtReady,
   },
   actions: {
-    sendIdentify: sendTo('socket', ({ context }): SocketCommand => ({ type: 'SEND', frame: identifyFrame(context, process.platform) })),
+    sendIdentify: sendTo('socket', ({ context }): SocketCommand => ({ type: 'SEND', frame: identifyFrame({ ...context.settings, shardId: context.shardId, token: context.token }, process.platform) })),
     sendResume: sendTo('socket', ({ context }): SocketCommand => ({
       type: 'SEND',
       frame: resumeFrame(context.token, context.sessionId, context.dispatches.seq),
@@ -229,15 +247,15 @@ export const shardMachine = setup({
       return { type: 'shard.error' as const, shard: context.shardId, error: event.error };
     }),
     storeHeartbeatInterval: assign({
-      heartbeatIntervalMs: ({ event }) => {
+      heartbeat: ({ context, event }) => {
         assertEvent(event, 'GATEWAY.HELLO');
-        return event.heartbeatInterval;
+        return { ...context.heartbeat, intervalMs: event.heartbeatInterval };
       },
     }),
     recordLatency: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'GATEWAY.HEARTBEAT_ACK');
       const latencyMs = event.latencyMs;
-      enqueue.assign({ heartbeatLatencyMs: latencyMs });
+      enqueue.assign({ heartbeat: { ...context.heartbeat, latencyMs } });
       enqueue.emit({ type: 'shard.heartbeat', shard: context.shardId, latencyMs });
     }),
     startSession: enqueueActions(({ context, event, enqueue }) => {
@@ -245,10 +263,7 @@ export const shardMachine = setup({
       const ready = event;
       enqueue.assign({
         sessionId: ready.data.session_id,
-        user: ready.data.user,
-        identifyRejections: 0,
-        resumeFailures: 0,
-        authFailures: 0,
+        refusals: noRefusals,
         error: null,
       });
       enqueue(() => context.dispatches.startSession(ready.seq));
@@ -258,12 +273,16 @@ export const shardMachine = setup({
     resumeSession: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'GATEWAY.RESUMED');
       const resumed = event;
-      enqueue.assign({ resumeFailures: 0, authFailures: 0, error: null });
+      enqueue.assign({ refusals: { ...context.refusals, resumeFailures: 0, authFailures: 0 }, error: null });
       enqueue(() => context.dispatches.resumedAt(resumed.seq));
       enqueue.emit({ type: 'shard.resumed', shard: context.shardId, sessionId: context.sessionId ?? '' });
     }),
-    countResumeFailure: assign({ resumeFailures: ({ context }) => context.resumeFailures + 1 }),
-    countIdentifyRejection: assign({ identifyRejections: ({ context }) => context.identifyRejections + 1 }),
+    countResumeFailure: assign({
+      refusals: ({ context }) => ({ ...context.refusals, resumeFailures: context.refusals.resumeFailures + 1 }),
+    }),
+    countIdentifyRejection: assign({
+      refusals: ({ context }) => ({ ...context.refusals, identifyRejections: context.refusals.identifyRejections + 1 }),
+    }),
     forgetSession: enqueueActions(({ context, enqueue }) => {
       enqueue.assign({ sessionId: null });
       enqueue(() => context.dispatches.forget());
@@ -301,12 +320,13 @@ export const shardMachine = setup({
     })),
     planReconnect: enqueueActions(({ context, enqueue, system }) => {
       const cause: DisconnectCause = context.lastCause ?? { kind: 'reconnect-requested' };
-      const plan = planReconnect(context, cause);
+      const { authFailures } = context.refusals;
+      const plan = planReconnect({ ...context.refusals, shardId: context.shardId, sessionId: context.sessionId, dispatches: context.dispatches }, cause);
       enqueue.assign({
         plan,
         error: plan.error,
         forceTokenRefresh: plan.step === 'refresh-token',
-        authFailures: plan.step === 'refresh-token' ? context.authFailures + 1 : context.authFailures,
+        ...(plan.step === 'refresh-token' ? { refusals: { ...context.refusals, authFailures: authFailures + 1 } } : {}),
         ...(plan.step === 'identify' ? { sessionId: null } : {}),
       });
       if (plan.step === 'identify') enqueue(() => context.dispatches.forget());
@@ -323,7 +343,7 @@ export const shardMachine = setup({
     failIdentify: assign({
       error: ({ context }) =>
         new QQInvalidSessionError(
-          `The gateway refused IDENTIFY ${context.identifyRejections + 1} times in a row (op 9). ` +
+          `The gateway refused IDENTIFY ${context.refusals.identifyRejections + 1} times in a row (op 9). ` +
             'The intents are probably not permitted for this bot, or the credentials are wrong.',
           { resumable: false, fatal: true, shard: context.shardId },
         ),
@@ -355,45 +375,43 @@ export const shardMachine = setup({
     /** RESUMED after RESUME (the replay comes first, so generous). */
     RESUMED_TIMEOUT: 30_000,
     /** From Hello's `heartbeat_interval`. */
-    HEARTBEAT_INTERVAL: ({ context }) => context.heartbeatIntervalMs,
+    HEARTBEAT_INTERVAL: ({ context }) => context.heartbeat.intervalMs,
     /** A session with dispatches flowing for this long is healthy even before its first ACK. */
-    HEALTHY_BY_TRAFFIC_AFTER: ({ context }) => context.heartbeatIntervalMs,
+    HEALTHY_BY_TRAFFIC_AFTER: ({ context }) => context.heartbeat.intervalMs,
     /** The schedule's step after the failed attempts in a row (machines/reconnect-policy.ts). */
     RECONNECT_BACKOFF: ({ context }) =>
-      reconnectDelayMs(reconnectScheduleStep(context.failedAttempts), Math.random, firstReconnectSpreadMs(context.shardCount)),
+      reconnectDelayMs(reconnectScheduleStep(context.failedAttempts), Math.random, firstReconnectSpreadMs(context.settings.shardCount)),
     /** 4008: the platform asks us to slow down (qqbot-nodejs waits 60 s; reference §5.3). */
     RATE_LIMIT_WAIT: 60_000,
     /** op 9: a short random wait before identifying again (reference §4.6: about 3 s). */
     INVALID_SESSION_WAIT: () => 1_000 + Math.round(Math.random() * 4_000),
-    MAX_SESSION_AGE: ({ context }) => Math.min(context.maxSessionAgeMs ?? maxTimerMs, maxTimerMs),
+    MAX_SESSION_AGE: ({ context }) => Math.min(context.settings.maxSessionAgeMs ?? maxTimerMs, maxTimerMs),
   },
 }).createMachine({
   id: 'shard',
   type: 'parallel',
   context: ({ input }) => ({
     shardId: input.shardId,
-    shardCount: input.shardCount,
-    intents: input.intents,
-    gatewayUrl: input.gatewayUrl,
+    settings: {
+      shardCount: input.shardCount,
+      intents: input.intents,
+      gatewayUrl: input.gatewayUrl,
+      maxSessionAgeMs: input.maxSessionAgeMs ?? null,
+    },
     token: null,
     sessionId: input.storedSession?.sessionId ?? null,
-    user: null,
-    heartbeatIntervalMs: 45_000,
-    heartbeatLatencyMs: null,
+    heartbeat: { intervalMs: 45_000, latencyMs: null },
     failedAttempts: 0,
     sessionHealthy: false,
     dispatchesAtReady: 0,
     reconnects: 0,
-    resumeFailures: 0,
-    identifyRejections: 0,
-    authFailures: 0,
+    refusals: noRefusals,
     forceTokenRefresh: false,
     identifySlotGranted: false,
     lastCause: null,
     plan: null,
     error: null,
     dispatches: sequencerFor(input.storedSession),
-    maxSessionAgeMs: input.maxSessionAgeMs ?? null,
   }),
   states: {
     connection: {
@@ -431,7 +449,7 @@ export const shardMachine = setup({
           invoke: {
             id: 'socket',
             src: 'socket',
-            input: ({ context }) => ({ url: context.gatewayUrl, shardId: context.shardId, dispatches: context.dispatches.gate() }),
+            input: ({ context }) => ({ url: context.settings.gatewayUrl, shardId: context.shardId, dispatches: context.dispatches.gate() }),
           },
           exit: ['closeDispatchGate', 'closeSocket'],
           on: {

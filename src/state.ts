@@ -65,7 +65,7 @@ export function shardStateOf(snapshot: SnapshotFrom<typeof shardMachine>): Shard
     ready: state.startsWith('session.ready'),
     sessionId: context.sessionId,
     seq: context.dispatches.seq,
-    heartbeatLatencyMs: context.heartbeatLatencyMs === null ? null : Math.round(context.heartbeatLatencyMs * 100) / 100,
+    heartbeatLatencyMs: context.heartbeat.latencyMs === null ? null : Math.round(context.heartbeat.latencyMs * 100) / 100,
     reconnects: context.reconnects,
     healthy: context.sessionHealthy,
     failedAttempts: context.failedAttempts,
@@ -139,7 +139,7 @@ export function shardChanged(before: SnapshotFrom<ShardActorRef>, after: Snapsho
   const b = after.context;
   return (
     a.sessionId !== b.sessionId ||
-    a.heartbeatLatencyMs !== b.heartbeatLatencyMs ||
+    a.heartbeat.latencyMs !== b.heartbeat.latencyMs ||
     a.reconnects !== b.reconnects ||
     a.error !== b.error ||
     a.lastCause !== b.lastCause

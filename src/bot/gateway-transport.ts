@@ -2,20 +2,19 @@ import type { Logger } from 'pino';
 import { createActor, type AnyActorRef, type InspectionEvent, type Observer, type SnapshotFrom } from 'xstate';
 import { gatewayDiscoveryActorId, shardActorId, shardIdOfActor, type BotActorRef, type BotEmitted } from '../../machines/bot.machine.js';
 import type { GatewayDiscoveryEmitted } from '../../machines/gateway.machine.js';
-import type { ShardActorRef, ShardEmitted } from '../../machines/shard.machine.js';
+import type { ShardActorRef } from '../../machines/shard.machine.js';
 import { SystemId } from '../../machines/system-actors.js';
 import { waitForToken, type TokenActorRef, type TokenEmitted } from '../../machines/token.machine.js';
 import { QQBotError } from '../errors.js';
-import { DeliveredEvent } from '../events/bot-event.js';
-import type { AnyBotEvent } from '../events/types.js';
 import { errorLogFields } from '../log.js';
 import type { ResolvedOptions } from '../options.js';
 import { createBotLogic } from '../runtime.js';
 import { ScaleOut } from '../scaling/scale-out.js';
 import type { Secret } from '../secret.js';
-import { botStatusOf, idleBotState, shardChanged, ShardStates, tokenStatusOf, type BotState } from '../state.js';
+import { botStatusOf, idleBotState, ShardStates, tokenStatusOf, type BotState } from '../state.js';
 import { asBotError, type BotTransport, type TransportHooks } from '../transport.js';
 import { logBotEmitted, logShardEmitted, logTokenEmitted, TransitionLog } from './log-lines.js';
+import { ShardWatch, type ShardWatchHost } from './shard-watch.js';
 
 /**
  * The gateway transport: the bot machine (token → gateway discovery → shards), its scale-out helpers
@@ -29,8 +28,8 @@ export class GatewayTransport implements BotTransport {
   readonly #inspectObserver: ResolvedOptions['inspect'];
   readonly #attached = new Set<string>();
   readonly #shards = new ShardStates();
-  readonly #shardLoggers = new Map<number, Logger>();
   readonly #transitions: TransitionLog;
+  readonly #shardWatchHost: ShardWatchHost;
   readonly #scaleOut: ScaleOut;
   #last: BotState = idleBotState;
   #settling = false;
@@ -42,7 +41,8 @@ export class GatewayTransport implements BotTransport {
     this.#hooks = hooks;
     this.#logger = logger;
     this.#inspectObserver = options.inspect;
-    this.#transitions = new TransitionLog(logger, (shardId) => this.#shardLoggers.get(shardId));
+    this.#shardWatchHost = this.#makeShardWatchHost();
+    this.#transitions = new TransitionLog(logger, (shardId) => (this.#shards.get(shardId) ? this.#shardLog(shardId) : undefined));
     this.#scaleOut = new ScaleOut(options, {
       logger,
       bot: () => this.actor,
@@ -201,36 +201,33 @@ export class GatewayTransport implements BotTransport {
     const shardId = shard.getSnapshot().context.shardId;
     this.#shards.add(shardId, shard);
     this.#scaleOut.shardStarted(shard);
-    const log = this.#logger.child({ shard: shardId });
-    this.#shardLoggers.set(shardId, log);
-    const hooks = this.#hooks;
-    // The hot path: the shard's sequencer calls this for every dispatch, in order, once each.
-    shard.getSnapshot().context.dispatches.subscribe({
-      dispatch: (dispatch) => {
-        hooks.deliver(new DeliveredEvent(dispatch.eventType, dispatch.id, dispatch.seq, shardId, dispatch.data, hooks.replyServices) as unknown as AnyBotEvent);
-      },
-      duplicate: (dispatch) => log.debug({ seq: dispatch.seq, id: dispatch.id }, 'dropped a duplicate dispatch'),
-    });
-    shard.on('*', (emitted) => {
-      const event = emitted as ShardEmitted;
-      if (event.type === 'shard.ready' || event.type === 'shard.resumed') this.#scaleOut.sessionStarted();
-      logShardEmitted(log.child({ state: this.#shards.get(shardId)?.state ?? null }), event, (error, message, to) => this.#report(error, message, to));
-    });
-    let previous = shard.getSnapshot();
-    shard.subscribe({
-      next: (snapshot) => {
-        if (!shardChanged(previous, snapshot)) return;
-        previous = snapshot;
+    ShardWatch.attach(shard, this.#shardWatchHost);
+  }
+
+  /** For every shard's ShardWatch: made once, so that a shard's listeners hold no closures of their own. */
+  #makeShardWatchHost(): ShardWatchHost {
+    return {
+      hooks: this.#hooks,
+      logger: this.#logger,
+      shardLog: (shardId) => this.#shardLog(shardId),
+      changed: (shardId, snapshot) => {
         this.#shards.set(shardId, snapshot);
         this.#publishState();
       },
-      error: (error) => this.#report(asBotError(error), 'shard machine error', log),
-      // A shard in a final state completes without another `next`: publish its last snapshot.
-      complete: () => {
-        this.#shards.set(shardId, shard.getSnapshot());
-        this.#publishState();
+      emitted: (shardId, event) => {
+        if (event.type === 'shard.ready' || event.type === 'shard.resumed') this.#scaleOut.sessionStarted();
+        logShardEmitted(this.#shardLog(shardId, this.#shards.get(shardId)?.state ?? null), event, (error, message, to) => this.#report(error, message, to));
       },
-    });
+      failed: (shardId, error) => this.#report(asBotError(error), 'shard machine error', this.#shardLog(shardId)),
+    };
+  }
+
+  /**
+   * A shard's logger, made for the line at hand and not kept: shards log seldom (READY, a disconnect, an error), and a
+   * pino child kept per shard is heap that a thousand idle shards pay for nothing (issue 20).
+   */
+  #shardLog(shardId: number, state?: string | null): Logger {
+    return this.#logger.child(state === undefined ? { shard: shardId } : { shard: shardId, state });
   }
 
   #attachToken(token: TokenActorRef): void {
@@ -247,9 +244,8 @@ export class GatewayTransport implements BotTransport {
   /** Lease mode: a shard given back has stopped; it may come back later under the same actor id. */
   #onShardReleased(shardId: number): void {
     this.#attached.delete(shardActorId(shardId));
+    if (this.#shards.get(shardId)) this.#shardLog(shardId).info('shard handed over');
     this.#shards.remove(shardId);
-    this.#shardLoggers.get(shardId)?.info('shard handed over');
-    this.#shardLoggers.delete(shardId);
     this.#scaleOut.shardReleased(shardId);
     this.#publishState();
   }

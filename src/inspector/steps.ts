@@ -226,7 +226,9 @@ export class StepBuilder {
     }
     if (this.#errorsFromContext) this.#errorOf(actor, at, c['error']);
     const sessionId = typeof c['sessionId'] === 'string' ? c['sessionId'] : null;
-    const rtt = typeof c['heartbeatLatencyMs'] === 'number' ? Math.round(c['heartbeatLatencyMs'] * 10) / 10 : null;
+    // `heartbeat.latencyMs` since issue 20; recordings made before have `heartbeatLatencyMs`.
+    const latency = (c['heartbeat'] as { latencyMs?: unknown } | undefined)?.latencyMs ?? c['heartbeatLatencyMs'];
+    const rtt = typeof latency === 'number' ? Math.round(latency * 10) / 10 : null;
     return {
       kind: 'shard',
       state: dotted((value as { connection?: unknown } | null)?.connection ?? null),

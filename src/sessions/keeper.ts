@@ -81,7 +81,7 @@ export class SessionKeeper {
       else {
         await this.#store.set({
           shard: shardId,
-          shardCount: context.shardCount,
+          shardCount: context.settings.shardCount,
           sessionId: context.sessionId as string,
           seq: seq as number,
           recentIds: context.dispatches.recentIds(storedRecentIds),

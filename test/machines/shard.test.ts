@@ -46,7 +46,7 @@ describe('shard machine: heartbeat', () => {
     h.clock.increment(10_000);
     expect(h.sentFrames().at(-1)).toEqual({ op: OpCode.Heartbeat, d: 2 });
     h.socket().push({ type: 'GATEWAY.HEARTBEAT_ACK', latencyMs: 3 });
-    expect(h.actor.getSnapshot().context.heartbeatLatencyMs).toBe(3);
+    expect(h.actor.getSnapshot().context.heartbeat.latencyMs).toBe(3);
     h.clock.increment(10_000);
     expect(h.sentFrames().filter((f) => f.op === OpCode.Heartbeat)).toHaveLength(2);
     // no ACK for the second beat: by the next beat the connection is a zombie

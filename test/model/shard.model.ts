@@ -340,9 +340,9 @@ export function checkShard(world: BotWorld | undefined, state: AnyMachineSnapsho
   }
   // the context that decides the next step
   expect(real.sessionId !== null && real.dispatches.seq !== null, 'resumable').toBe(ctx.resumable);
-  expect(real.identifyRejections, 'identifyRejections').toBe(ctx.rejections);
-  expect(real.authFailures, 'authFailures').toBe(ctx.authFailures);
-  expect(real.resumeFailures, 'resumeFailures').toBe(ctx.resumeFailures);
+  expect(real.refusals.identifyRejections, 'identifyRejections').toBe(ctx.rejections);
+  expect(real.refusals.authFailures, 'authFailures').toBe(ctx.authFailures);
+  expect(real.refusals.resumeFailures, 'resumeFailures').toBe(ctx.resumeFailures);
   expect(real.forceTokenRefresh, 'forceTokenRefresh').toBe(ctx.refreshToken);
   expect(Math.min(real.failedAttempts, failedCap), 'failedAttempts').toBe(ctx.failed);
   expect(real.sessionHealthy, 'sessionHealthy').toBe(ctx.healthy);
