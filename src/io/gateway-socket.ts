@@ -1,16 +1,10 @@
-import { createRequire } from 'node:module';
-import type { WebSocket as WebSocketType } from 'ws';
+import { WebSocket } from 'ws';
 import { fromCallback } from 'xstate';
 import type { SocketCommand, SocketEvent, SocketInput } from '../../machines/shard.events.js';
 import { QQProtocolError } from '../errors.js';
 import { Secret } from '../secret.js';
 import { OpCode } from '../protocol/opcodes.js';
 import { decodeFrame } from './frame-decoder.js';
-
-// `ws` is loaded through require(), not `import`: its ESM entry (ws/wrapper.mjs) sends each of its CJS files through
-// Node's ESM→CJS translator, which roughly doubled the library's share of `import` time (bench/notes.md, issue 20).
-const { WebSocket } = createRequire(import.meta.url)('ws') as typeof import('ws');
-type WebSocket = WebSocketType;
 
 export interface GatewaySocketOptions {
   /** Largest frame accepted; a bigger one closes the socket with 1009 (and the shard resumes). */
