@@ -62,6 +62,8 @@ await build({
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name]-[hash].js',
     sourcemap: true,
-    minify: false,
+    // Comments and whitespace only (the .d.ts keep the docs, the maps keep the sources); names stay, so class names
+    // in logs and stack frames are the real ones. callgrind of import: 797–799 M → 789–793 M instructions.
+    minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } },
   },
 });
