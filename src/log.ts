@@ -1,4 +1,16 @@
-import { pino, type Logger } from 'pino';
+import { createRequire } from 'node:module';
+import type { Logger } from 'pino';
+
+type PinoFactory = typeof import('pino').pino;
+let pinoFactory: PinoFactory | undefined;
+
+// pino is loaded by the first default logger, not at `import`: a bot given its own logger (as most pino users
+// do) never needs ours, and pino with its dependencies is the largest module set the package loads (bench/notes.md,
+// issue 20). `require`, because creating a bot is synchronous.
+function loadPino(): PinoFactory {
+  pinoFactory ??= (createRequire(import.meta.url)('pino') as typeof import('pino')).pino;
+  return pinoFactory;
+}
 
 /**
  * Paths pino blanks out at every level: belt and braces on top of `Secret`, for anything a user or
@@ -33,6 +45,7 @@ export interface DefaultLoggerOptions {
 /** The logger `createBot()` uses when none is given: pino at `info`, secrets redacted. */
 export function createDefaultLogger(options: DefaultLoggerOptions = {}): Logger {
   const config = { name: 'qq-bot-machine', level: options.level ?? 'info', redact: { paths: redactPaths, censor: '[redacted]' } };
+  const pino = loadPino();
   return options.destination ? pino(config, options.destination) : pino(config);
 }
 
