@@ -1,5 +1,5 @@
 import { isAscii, isUtf8 } from 'node:buffer';
-import { WebSocket, type ClientOptions } from 'ws';
+import { WebSocket } from 'ws';
 import { fromCallback } from 'xstate';
 import type { SocketCommand, SocketEvent, SocketInput } from '../../machines/shard.events.js';
 import { QQProtocolError } from '../errors.js';
@@ -105,12 +105,19 @@ export function gatewaySocketActor(options: GatewaySocketOptions = {}) {
   });
 }
 
+/** A subset of `ws`'s ClientOptions, spelled out: the published types must not need `@types/ws`. */
+export interface GatewayWebSocketOptions {
+  perMessageDeflate: false;
+  maxPayload: number;
+  skipUTF8Validation: true;
+}
+
 /**
  * The `ws` options of a gateway socket. UTF-8 is checked by `frameText`, not by `ws`: `ws`'s check
  * and `toString()`'s decoder would each read every byte of every frame, and the dispatch hot path
  * is mostly reading bytes (bench/notes.md).
  */
-export function gatewayWebSocketOptions(maxPayloadBytes = 16 * 1024 * 1024): ClientOptions {
+export function gatewayWebSocketOptions(maxPayloadBytes = 16 * 1024 * 1024): GatewayWebSocketOptions {
   return { perMessageDeflate: false, maxPayload: maxPayloadBytes, skipUTF8Validation: true };
 }
 
