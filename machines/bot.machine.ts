@@ -92,6 +92,17 @@ export function shardIdOfActor(actorId: string): number | undefined {
 /** The id of the gateway discovery actor the bot invokes. */
 export const gatewayDiscoveryActorId = 'gatewayDiscovery';
 
+/**
+ * Whether every shard of `shardIds` is in `done` or `failed`. Evaluated at each SHARD.READY / SHARD.STOPPED: the count
+ * check makes it O(1) until the last shard could be in, so 1,000 shards do not cost 1,000 × 1,000 lookups per event.
+ */
+function everyShardIn(shardIds: readonly number[], done: readonly number[], failed?: Readonly<Record<number, unknown>>): boolean {
+  const failedCount = failed ? Object.keys(failed).length : 0;
+  if (done.length + failedCount < shardIds.length) return false;
+  const doneIds = new Set(done);
+  return shardIds.every((id) => doneIds.has(id) || (failed !== undefined && id in failed));
+}
+
 /** Close codes after which no shard of this bot may carry on (reference §5.1: delisted, banned). */
 function isBotWide(error: QQBotError): boolean {
   const closeCode = (error as { closeCode?: number }).closeCode;
@@ -130,12 +141,10 @@ export const botMachine = setup({
       if (context.leased || !result.ok || !result.info.sessionStartLimit) return false;
       return result.info.sessionStartLimit.remaining < selectShards(context.shards, result.info).ids.length;
     },
-    allShardsReady: ({ context }) => context.shardIds.every((id) => context.readyShards.includes(id)),
-    allShardsStopped: ({ context }) =>
-      context.shardIds.every((id) => context.stoppedShards.includes(id) || id in context.failedShards),
+    allShardsReady: ({ context }) => everyShardIn(context.shardIds, context.readyShards),
+    allShardsStopped: ({ context }) => everyShardIn(context.shardIds, context.stoppedShards, context.failedShards),
     hasError: ({ context }) => context.error !== null,
-    allShardsStoppedAfterFailure: ({ context }) =>
-      context.error !== null && context.shardIds.every((id) => context.stoppedShards.includes(id) || id in context.failedShards),
+    allShardsStoppedAfterFailure: ({ context }) => context.error !== null && everyShardIn(context.shardIds, context.stoppedShards, context.failedShards),
     failureIsBotWide: ({ event }) => {
       assertEvent(event, 'SHARD.FAILED');
       return isBotWide(event.error);

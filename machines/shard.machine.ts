@@ -4,7 +4,7 @@
  * the chart lives beside it: the reconnect decision (reconnect-policy.ts), the frames (gateway-frames.ts), the
  * sequencer (dispatch-sequencer.ts), the socket's events (shard.events.ts).
  */
-import { assertEvent, assign, emit, enqueueActions, fromCallback, fromPromise, raise, sendTo, setup, type ActorRefFrom, type AnyActorRef } from 'xstate';
+import { assertEvent, assign, cancel, emit, enqueueActions, fromCallback, fromPromise, raise, sendTo, setup, type ActorRefFrom, type AnyActorRef } from 'xstate';
 import { QQBotError, QQInvalidSessionError, QQSessionLimitError, QQTimeoutError } from '../src/errors.js';
 import type { ReadyData } from '../src/protocol/opcodes.js';
 import type { Secret } from '../src/secret.js';
@@ -123,7 +123,9 @@ export type ShardEvent =
   | { type: 'IDENTIFY.DENIED'; reason: string }
   | { type: 'SESSION.STARTED' }
   | { type: 'SESSION.EXPIRED' }
-  | { type: 'SHARD.ENDED' };
+  | { type: 'SHARD.ENDED' }
+  /** The shard's own heartbeat timer: one interval since the last beat was sent (or since READY/RESUMED). */
+  | { type: 'HEARTBEAT.DUE' };
 
 export type ShardEmitted =
   | { type: 'shard.ready'; shard: number; sessionId: string; user: ReadyData['user'] }
@@ -144,6 +146,9 @@ export type ShardReport =
   | { type: 'SHARD.READY'; shardId: number }
   | { type: 'SHARD.FAILED'; shardId: number; error: QQBotError }
   | { type: 'SHARD.STOPPED'; shardId: number };
+
+/** The id of the pending HEARTBEAT.DUE, cancelled when the session leaves `ready`. */
+const nextBeatId = 'nextHeartbeat';
 
 /** The close code we use when we close a socket we intend to resume (anything but 1000/1001). */
 export const resumableCloseCode = 4000;
@@ -206,6 +211,8 @@ export const shardMachine = setup({
       type: 'SEND',
       frame: resumeFrame(context.token, context.sessionId, context.dispatches.seq),
     })),
+    /** The heartbeat timer (a delayed event, so an ACK in between does not restart it). */
+    scheduleNextBeat: raise({ type: 'HEARTBEAT.DUE' }, { id: nextBeatId, delay: 'HEARTBEAT_INTERVAL' }),
     sendHeartbeat: sendTo('socket', ({ context }): SocketCommand => ({ type: 'SEND', frame: heartbeatFrame(context.dispatches.seq) })),
     closeSocket: sendTo('socket', ({ event }): SocketCommand =>
       event.type === 'STOP' && !event.keepSession
@@ -510,24 +517,28 @@ export const shardMachine = setup({
                 'SESSION.EXPIRED': { target: '#shard.connection.disconnected', actions: 'recordSessionExpired' },
               },
               states: {
+                // One beat every HEARTBEAT_INTERVAL, timed from the previous beat's send (reference §7): each beat
+                // schedules the next (HEARTBEAT.DUE) and the ACK does not touch that timer, so beats do not drift by
+                // the round trip. A beat due while the previous one is unanswered means a zombie connection.
                 heartbeat: {
                   initial: 'waiting',
+                  entry: 'scheduleNextBeat',
+                  exit: cancel(nextBeatId),
                   on: { 'GATEWAY.HEARTBEAT_REQUEST': { actions: 'sendHeartbeat' } },
                   states: {
                     waiting: {
-                      on: { 'GATEWAY.HEARTBEAT_ACK': { actions: 'recordLatency' } },
-                      after: { HEARTBEAT_INTERVAL: 'awaitingAck' },
+                      on: {
+                        'GATEWAY.HEARTBEAT_ACK': { actions: 'recordLatency' },
+                        'HEARTBEAT.DUE': 'awaitingAck',
+                      },
                     },
                     awaitingAck: {
-                      entry: 'sendHeartbeat',
-                      on: { 'GATEWAY.HEARTBEAT_ACK': { target: 'waiting', actions: 'recordLatency' } },
-                      after: {
-                        HEARTBEAT_INTERVAL: {
+                      entry: ['sendHeartbeat', 'scheduleNextBeat'],
+                      on: {
+                        'GATEWAY.HEARTBEAT_ACK': { target: 'waiting', actions: 'recordLatency' },
+                        'HEARTBEAT.DUE': {
                           target: '#shard.connection.disconnected',
-                          actions: [
-                            'recordZombie',
-                            { type: 'reportTimeout', params: { waitingFor: 'a heartbeat ACK (zombie connection)' } },
-                          ],
+                          actions: ['recordZombie', { type: 'reportTimeout', params: { waitingFor: 'a heartbeat ACK (zombie connection)' } }],
                         },
                       },
                     },

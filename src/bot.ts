@@ -18,7 +18,7 @@ import type { QQEventType } from './protocol/events.js';
 import { createRestClient, type RestClient } from './rest/client.js';
 import type { Secret } from './secret.js';
 import { startDeadline, type StartOptions } from './start-options.js';
-import { idleBotState, stateKey, type BotState } from './state.js';
+import { idleBotState, sameBotState, type BotState } from './state.js';
 import type { BotTransport, TransportHooks } from './transport.js';
 import { WebhookTransport } from './webhook/bot-transport.js';
 
@@ -76,7 +76,7 @@ class BotRuntime implements Bot {
       this.#logger.error(errorLogFields(error), 'an errors$ subscriber threw');
     });
     this.state$ = new IsolatedObservable(
-      this.#state.pipe(distinctUntilChanged((a, b) => stateKey(a) === stateKey(b))),
+      this.#state.pipe(distinctUntilChanged(sameBotState)),
       (error) => this.#subscriberThrew(error, undefined),
     );
     this.api = createRestClient({

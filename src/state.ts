@@ -89,23 +89,35 @@ export function dotted(value: unknown): string {
   return parts.join('.');
 }
 
-/** The shards of a bot, each as its last snapshot read, keyed by shard id. */
+/**
+ * The shards of a bot, each as its last snapshot read, keyed by shard id. Updating one shard costs the same with
+ * 1,000 shards as with one: `list()` is kept sorted by id and replaced (copy on write, so a published list never
+ * changes under its reader) only when a shard's state shows something new.
+ */
 export class ShardStates {
   readonly #refs = new Map<number, ShardActorRef>();
   readonly #states = new Map<number, ShardState>();
+  /** Every state of `#states`, by shard id; a new array after each change. */
+  #list: ShardState[] = [];
+  #ready = 0;
 
   add(shardId: number, shard: ShardActorRef): void {
     this.#refs.set(shardId, shard);
-    this.#states.set(shardId, shardStateOf(shard.getSnapshot()));
+    this.#put(shardId, shardStateOf(shard.getSnapshot()));
   }
 
   remove(shardId: number): void {
     this.#refs.delete(shardId);
+    const old = this.#states.get(shardId);
+    if (!old) return;
     this.#states.delete(shardId);
+    if (old.ready) this.#ready -= 1;
+    this.#list = Object.freeze(this.#list.filter((state) => state !== old)) as ShardState[];
   }
 
-  set(shardId: number, snapshot: SnapshotFrom<ShardActorRef>): void {
-    this.#states.set(shardId, shardStateOf(snapshot));
+  /** Whether the shard's state changed anything but its seq (what state$ emits for). */
+  set(shardId: number, snapshot: SnapshotFrom<ShardActorRef>): boolean {
+    return this.#put(shardId, shardStateOf(snapshot));
   }
 
   get(shardId: number): ShardState | undefined {
@@ -114,22 +126,76 @@ export class ShardStates {
 
   /** Reads every shard's snapshot again. */
   reread(): void {
-    for (const [shardId, shard] of this.#refs) this.#states.set(shardId, shardStateOf(shard.getSnapshot()));
+    for (const [shardId, shard] of this.#refs) this.#put(shardId, shardStateOf(shard.getSnapshot()));
   }
 
   anyReady(): boolean {
-    return [...this.#states.values()].some((shard) => shard.ready);
+    return this.#ready > 0;
   }
 
-  /** By shard id. */
+  /** By shard id, frozen: the same array is handed out until a shard changes. */
   list(): ShardState[] {
-    return [...this.#states.values()].sort((a, b) => a.id - b.id);
+    return this.#list;
   }
 
   /** `state` with each shard's seq read now (state$ does not emit for seq). */
   withLiveSeq(state: BotState): BotState {
     return { ...state, shards: state.shards.map((shard) => ({ ...shard, seq: this.#refs.get(shard.id)?.getSnapshot().context.dispatches.seq ?? shard.seq })) };
   }
+
+  #put(shardId: number, state: ShardState): boolean {
+    const old = this.#states.get(shardId);
+    if (old && sameShardState(old, state)) return false;
+    this.#states.set(shardId, state);
+    this.#ready += (state.ready ? 1 : 0) - (old?.ready ? 1 : 0);
+    const list = this.#list.slice();
+    const index = insertionIndex(list, shardId);
+    if (old) list[index] = state;
+    else list.splice(index, 0, state);
+    // Frozen: the same array reaches every state$ subscriber until a shard changes, so none may edit it for the others.
+    this.#list = Object.freeze(list) as ShardState[];
+    return true;
+  }
+}
+
+/** Where a shard with this id goes in a list sorted by id (binary search). */
+function insertionIndex(list: readonly ShardState[], shardId: number): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((list[middle] as ShardState).id < shardId) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The same shard state, its seq aside (seq moves with every event; state$ does not emit for it). */
+export function sameShardState(a: ShardState, b: ShardState): boolean {
+  return (
+    a.id === b.id &&
+    a.state === b.state &&
+    a.ready === b.ready &&
+    a.sessionId === b.sessionId &&
+    a.heartbeatLatencyMs === b.heartbeatLatencyMs &&
+    a.reconnects === b.reconnects &&
+    a.healthy === b.healthy &&
+    a.failedAttempts === b.failedAttempts &&
+    a.lastDisconnect === b.lastDisconnect &&
+    a.error === b.error
+  );
+}
+
+/** Whether two bot states differ in anything state$ emits for (everything but the shards' seq), without serialising them. */
+export function sameBotState(a: BotState, b: BotState): boolean {
+  if (a === b) return true;
+  if (a.status !== b.status || a.token !== b.token || a.coordination !== b.coordination || a.shards.length !== b.shards.length) return false;
+  for (let i = 0; i < a.shards.length; i++) {
+    const x = a.shards[i] as ShardState;
+    const y = b.shards[i] as ShardState;
+    if (x !== y && !sameShardState(x, y)) return false;
+  }
+  return true;
 }
 
 /** Whether a shard's snapshot changed anything `ShardState` shows (its seq aside). */
@@ -144,11 +210,6 @@ export function shardChanged(before: SnapshotFrom<ShardActorRef>, after: Snapsho
     a.error !== b.error ||
     a.lastCause !== b.lastCause
   );
-}
-
-/** What makes two states worth a new emission: everything but the seq, which moves with every event. */
-export function stateKey(state: BotState): string {
-  return JSON.stringify([state.status, state.token, state.coordination ?? null, state.shards.map((s) => ({ ...s, seq: null }))]);
 }
 
 /** A bot's state before it starts. */

@@ -27,6 +27,7 @@ export class GatewayTransport implements BotTransport {
   readonly #logger: Logger;
   readonly #inspectObserver: ResolvedOptions['inspect'];
   readonly #attached = new Set<string>();
+  #children: SnapshotFrom<BotActorRef>['children'] | null = null;
   readonly #shards = new ShardStates();
   readonly #transitions: TransitionLog;
   readonly #shardWatchHost: ShardWatchHost;
@@ -166,18 +167,25 @@ export class GatewayTransport implements BotTransport {
   // ---- the machines' snapshots and emitted events ------------------------------------------
 
   #onBotSnapshot(snapshot: SnapshotFrom<BotActorRef>): void {
-    for (const [id, child] of Object.entries(snapshot.children)) {
-      if (!child || this.#attached.has(id)) continue;
-      this.#attached.add(id);
-      if (shardIdOfActor(id) !== undefined) this.#attachShard(child as ShardActorRef);
-      else if (id === SystemId.token) this.#attachToken(child as TokenActorRef);
-      else if (id === gatewayDiscoveryActorId) this.#attachDiscovery(child as AnyActorRef);
-      else if (id === SystemId.identifyThrottle) this.#scaleOut.identifyThrottleStarted(child as AnyActorRef, this.#logger.child({ machine: 'identifyCoordination' }));
+    // Children change only when the bot spawns or stops one: most steps (a shard's READY) leave them as they were.
+    if (snapshot.children !== this.#children) {
+      this.#children = snapshot.children;
+      for (const id in snapshot.children) {
+        const child = snapshot.children[id];
+        if (!child || this.#attached.has(id)) continue;
+        this.#attached.add(id);
+        if (shardIdOfActor(id) !== undefined) this.#attachShard(child as ShardActorRef);
+        else if (id === SystemId.token) this.#attachToken(child as TokenActorRef);
+        else if (id === gatewayDiscoveryActorId) this.#attachDiscovery(child as AnyActorRef);
+        else if (id === SystemId.identifyThrottle) this.#scaleOut.identifyThrottleStarted(child as AnyActorRef, this.#logger.child({ machine: 'identifyCoordination' }));
+      }
     }
     this.#scaleOut.botChanged(snapshot);
-    // A shard's own notification can reach the bot before the shard's observers hear of it, so
-    // every bot step re-reads the shards.
-    this.#shards.reread();
+    // A shard's own notification (SHARD.READY …) reaches the bot before the shard's observers hear of its new
+    // snapshot. When that changes the bot's status, the shards are read again, so state$ never shows e.g. a
+    // running bot beside a shard still identifying. Otherwise the shard's observer publishes its change right
+    // after this step, and reading all shards on every step would cost O(shards) per READY.
+    if (botStatusOf(snapshot) !== this.#last.status) this.#shards.reread();
     this.#publishState();
   }
 
@@ -211,11 +219,12 @@ export class GatewayTransport implements BotTransport {
       logger: this.#logger,
       shardLog: (shardId) => this.#shardLog(shardId),
       changed: (shardId, snapshot) => {
-        this.#shards.set(shardId, snapshot);
-        this.#publishState();
+        if (this.#shards.set(shardId, snapshot)) this.#publishState();
       },
       emitted: (shardId, event) => {
-        if (event.type === 'shard.ready' || event.type === 'shard.resumed') this.#scaleOut.sessionStarted();
+        if (event.type === 'shard.ready' || event.type === 'shard.resumed') this.#scaleOut.sessionStarted(shardId);
+        // Every heartbeat ACK emits: its line is at trace level, so no child logger is made for it unless it is read.
+        if (event.type === 'shard.heartbeat' && !this.#logger.isLevelEnabled('trace')) return;
         logShardEmitted(this.#shardLog(shardId, this.#shards.get(shardId)?.state ?? null), event, (error, message, to) => this.#report(error, message, to));
       },
       failed: (shardId, error) => this.#report(asBotError(error), 'shard machine error', this.#shardLog(shardId)),

@@ -32,6 +32,10 @@ export class ScaleOut {
   readonly #parts: ScaleOutParts;
   readonly #sessions: SessionKeeper;
   readonly #flush: SessionFlushActorRef;
+  readonly #flushIntervalMs: number;
+  /** Shards that became READY/RESUMED since the last save: a FLUSH.NOW writes these, not every shard. */
+  readonly #startedShards = new Set<number>();
+  #lastFullSave = Number.NEGATIVE_INFINITY;
   #flushDone: Promise<void> | null = null;
   readonly #leases: LeaseKeeper | null = null;
   readonly #leaseActor: ShardLeaseActorRef | null = null;
@@ -47,7 +51,12 @@ export class ScaleOut {
     });
     this.#sessions = sessions;
     const clock = options.clock ? { clock: options.clock } : {};
-    this.#flush = createActor(sessionFlushMachine.provide({ actors: { save: fromPromise(() => sessions.save()) }, delays: { ...options.timing.sessions } }), clock);
+    const delays = { ...sessionFlushMachine.implementations.delays, ...options.timing.sessions };
+    this.#flushIntervalMs = typeof delays.FLUSH_INTERVAL === 'number' ? delays.FLUSH_INTERVAL : 1_000;
+    this.#flush = createActor(
+      sessionFlushMachine.provide({ actors: { save: fromPromise(({ input }) => (input.final ? this.#saveAll() : this.#saveDue())) }, delays: { ...options.timing.sessions } }),
+      clock,
+    );
     if (options.shardLeases) {
       const leases = new LeaseKeeper(options.shardLeases, {
         bot: {
@@ -114,8 +123,29 @@ export class ScaleOut {
   }
 
   /** READY or RESUMED: store the session now, not at the next interval (a crash right after loses nothing). */
-  sessionStarted(): void {
+  sessionStarted(shardId: number): void {
+    this.#startedShards.add(shardId);
     this.#flush.send({ type: 'FLUSH.NOW' });
+  }
+
+  /**
+   * A save the flush machine asked for. After a FLUSH.NOW it writes the shards that started a session, so 1,000
+   * shards becoming READY cost 1,000 writes rather than 1,000 scans of every shard; every shard is still looked at
+   * at least once per flush interval (FLUSH.NOWs in a row postpone the interval's own save).
+   */
+  #saveDue(): Promise<void> {
+    if (this.#startedShards.size > 0 && Date.now() - this.#lastFullSave < this.#flushIntervalMs) {
+      const started = [...this.#startedShards];
+      this.#startedShards.clear();
+      return this.#sessions.save(started);
+    }
+    return this.#saveAll();
+  }
+
+  #saveAll(): Promise<void> {
+    this.#startedShards.clear();
+    this.#lastFullSave = Date.now();
+    return this.#sessions.save();
   }
 
   identifyThrottleStarted(throttle: AnyActorRef, log: Logger): void {

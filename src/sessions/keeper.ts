@@ -2,6 +2,13 @@ import type { ShardActorRef } from '../../machines/shard.machine.js';
 import { QQBotError } from '../errors.js';
 import { isStoredSession, storedRecentIds, type SessionStore, type StoredSession } from './store.js';
 
+/** A shard's record in the store: its session and seq, or both null for no record. */
+interface Written {
+  sessionId: string | null;
+  seq: number | null;
+}
+const nothingWritten: Written = { sessionId: null, seq: null };
+
 /** What the bot machine hands each shard it spawns: the stored session to RESUME, if any. */
 export type StoredSessions = Record<number, StoredSession>;
 
@@ -16,8 +23,8 @@ export class SessionKeeper {
   readonly #onError: (error: QQBotError) => void;
   readonly #now: () => number;
   readonly #shards = new Map<number, ShardActorRef>();
-  /** What the store holds for each shard as far as we know: `sessionId:seq`, or '' for nothing. */
-  readonly #written = new Map<number, string>();
+  /** What the store holds for each shard as far as we know (absent: unknown, so written at the next save). */
+  readonly #written = new Map<number, Written>();
   /** The store failed and has not succeeded since: report the next failure only after a success. */
   #failing = false;
 
@@ -36,7 +43,7 @@ export class SessionKeeper {
           const record = await this.#store.get(shard);
           if (record && isStoredSession(record) && record.shard === shard && record.shardCount === shardCount) {
             found[shard] = record;
-            this.#written.set(shard, `${record.sessionId}:${record.seq}`);
+            this.#written.set(shard, { sessionId: record.sessionId, seq: record.seq });
           }
         } catch (error) {
           this.#failed(storeError('read', shard, error));
@@ -61,34 +68,42 @@ export class SessionKeeper {
     this.#written.clear();
   }
 
-  /** Writes every shard whose session or seq moved since the last write; deletes forgotten sessions. */
+  /**
+   * Writes every shard whose session or seq moved since the last write; deletes forgotten sessions. Called every
+   * flush interval and at each READY/RESUMED: a shard that did not move costs a comparison, no promise and no string.
+   */
   async save(shardIds: Iterable<number> = this.#shards.keys()): Promise<void> {
-    const writes: Promise<void>[] = [];
+    let writes: Promise<void>[] | null = null;
     for (const shardId of shardIds) {
       const shard = this.#shards.get(shardId);
-      if (shard) writes.push(this.#saveOne(shardId, shard));
+      if (!shard) continue;
+      const { context } = shard.getSnapshot();
+      const seq = context.dispatches.seq;
+      const sessionId = seq === null ? null : context.sessionId;
+      const written = this.#written.get(shardId);
+      if (written && written.sessionId === sessionId && written.seq === (sessionId === null ? null : seq)) continue;
+      (writes ??= []).push(this.#saveOne(shardId, shard));
     }
-    await Promise.all(writes);
+    if (writes) await Promise.all(writes);
   }
 
   async #saveOne(shardId: number, shard: ShardActorRef): Promise<void> {
     const { context } = shard.getSnapshot();
     const seq = context.dispatches.seq;
-    const key = context.sessionId !== null && seq !== null ? `${context.sessionId}:${seq}` : '';
-    if (this.#written.get(shardId) === key) return;
+    const written: Written = context.sessionId !== null && seq !== null ? { sessionId: context.sessionId, seq } : nothingWritten;
     try {
-      if (key === '') await this.#store.delete(shardId);
+      if (written.sessionId === null) await this.#store.delete(shardId);
       else {
         await this.#store.set({
           shard: shardId,
           shardCount: context.settings.shardCount,
-          sessionId: context.sessionId as string,
-          seq: seq as number,
+          sessionId: written.sessionId,
+          seq: written.seq as number,
           recentIds: context.dispatches.recentIds(storedRecentIds),
           updatedAt: this.#now(),
         });
       }
-      this.#written.set(shardId, key);
+      this.#written.set(shardId, written);
       this.#failing = false;
     } catch (error) {
       this.#written.delete(shardId);

@@ -50,9 +50,10 @@ describe('the inspector draws machines from their definitions', () => {
     const edge = (source: string, target: string) => graph.edges.filter((e) => e.source === `shard.${source}` && e.target === `shard.${target}`);
     expect(edge('connection.session.identifying', 'connection.session.ready').map((e) => e.label)).toEqual(['GATEWAY.READY']);
     expect(edge('connection.session.ready.heartbeat.waiting', 'connection.session.ready.heartbeat.awaitingAck')[0]).toMatchObject({
-      label: 'after HEARTBEAT_INTERVAL',
-      kind: 'after',
+      label: 'HEARTBEAT.DUE',
+      kind: 'event',
     });
+    expect(edge('connection.backoff', 'connection.acquiringToken')[0]).toMatchObject({ label: 'after RECONNECT_BACKOFF', kind: 'after' });
     expect(edge('connection.disconnected', 'connection.backoff')[0]).toMatchObject({ label: 'always', kind: 'always' });
     expect(edge('connection.session.awaitingHello', 'connection.session.resuming')[0]?.label).toBe('GATEWAY.HELLO [canResume]');
     expect(edge('connection.acquiringToken', 'connection.session')[0]).toMatchObject({ label: 'done: acquireToken', kind: 'done' });

@@ -62,6 +62,24 @@ describe('shard machine: heartbeat', () => {
     expect(h.sentFrames().at(-1)).toMatchObject({ op: OpCode.Resume, d: { session_id: 's', seq: 2 } });
   });
 
+  it('times each beat from the previous send, not from its ACK (no drift by the round trip)', async () => {
+    const h = createShardHarness();
+    await h.connectToReady('s', 10_000);
+    const beats = () => h.sentFrames().filter((f) => f.op === OpCode.Heartbeat).length;
+    h.clock.increment(10_000);
+    expect(beats()).toBe(1);
+    for (let n = 2; n <= 4; n++) {
+      // the ACK comes 400 ms after the send; the next beat is still due 10 s after the send
+      h.clock.increment(400);
+      h.socket().push({ type: 'GATEWAY.HEARTBEAT_ACK', latencyMs: 400 });
+      expect(h.connection()).toMatchObject({ session: { ready: { heartbeat: 'waiting' } } });
+      h.clock.increment(9_599);
+      expect(beats()).toBe(n - 1);
+      h.clock.increment(1);
+      expect(beats()).toBe(n);
+    }
+  });
+
   it('answers a heartbeat request (server op 1) at once', async () => {
     const h = createShardHarness();
     await h.connectToReady();

@@ -155,7 +155,7 @@ describe('lease keeper', () => {
     /** A running shard as the session keeper reads it. */
     const runShard = (shardId: number, sessionId: string, seq: number) =>
       sessions.track({
-        getSnapshot: () => ({ context: { shardId, shardCount: 3, sessionId, dispatches: { seq, recentIds: () => [] } } }),
+        getSnapshot: () => ({ context: { shardId, settings: { shardCount: 3 }, sessionId, dispatches: { seq, recentIds: () => [] } } }),
       } as never);
     return { keeper, calls, store, errors, available: () => available, storeCalls, runShard };
   }
