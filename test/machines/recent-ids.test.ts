@@ -36,3 +36,56 @@ describe('RecentIds.admit', () => {
     }
   });
 });
+
+describe('RecentIds: exact, whatever the ids look like', () => {
+  it('never confuses two ids: same length, same hash bucket, one character apart, prefixes, the empty id', () => {
+    const ids = new RecentIds(64);
+    const tricky = ['', 'a', 'aa', 'ab', 'ba', 'C2C_MESSAGE_CREATE:1', 'C2C_MESSAGE_CREATE:2', 'C2C_MESSAGE_CREATE:10', 'C2C_MESSAGE_CREATE:1 '];
+    for (const id of tricky) expect(ids.admit(id), JSON.stringify(id)).toBe(true);
+    for (const id of tricky) expect(ids.admit(id), JSON.stringify(id)).toBe(false);
+    expect(ids.newest(100)).toEqual(tricky);
+  });
+
+  it('keeps ids beyond Latin-1 (kept as strings) and Latin-1 ids that look alike byte for byte', () => {
+    const ids = new RecentIds(8);
+    // 'Ā' (U+0100) truncated to a byte would be U+0000; '你' would be 0x60 ('`').
+    const pairs = [['xĀ', 'x\u0000'], ['你好', '\u0060\u007d'], ['ÿ', 'ÿ\u0000']];
+    for (const [a, b] of pairs) {
+      expect(ids.admit(a as string)).toBe(true);
+      expect(ids.admit(b as string)).toBe(true);
+      expect(ids.admit(a as string)).toBe(false);
+      expect(ids.admit(b as string)).toBe(false);
+    }
+    expect(ids.newest(3)).toEqual(['\u0060\u007d', 'ÿ', 'ÿ\u0000']);
+  });
+
+  it('agrees with a plain Set over the same window, for 20,000 random ids with many repeats and long ids', () => {
+    const capacity = 32;
+    const ids = new RecentIds(capacity);
+    // The model: two generations of plain Sets, swapped at `capacity`.
+    let current = new Set<string>();
+    let previous = new Set<string>();
+    let state = 11;
+    for (let i = 0; i < 20_000; i++) {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      const id = state % 7 === 0 ? `${'x'.repeat(200)}${state % 97}` : state % 11 === 0 ? `事件${state % 50}` : `GROUP_AT_MESSAGE_CREATE:${state % 300}`;
+      const fresh = !current.has(id) && !previous.has(id);
+      expect(ids.admit(id)).toBe(fresh);
+      if (fresh) {
+        current.add(id);
+        if (current.size >= capacity) {
+          previous = current;
+          current = new Set();
+        }
+      }
+      expect(ids.size).toBe(current.size + previous.size);
+    }
+    expect(ids.newest(10)).toEqual([...previous, ...current].slice(-10));
+  });
+
+  it('allocates nothing until the first id', () => {
+    expect(new RecentIds().size).toBe(0);
+    expect(new RecentIds().newest(5)).toEqual([]);
+    expect(new RecentIds().has('a')).toBe(false);
+  });
+});
