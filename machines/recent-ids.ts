@@ -4,67 +4,181 @@
  * and is touched for every dispatch, so copying it would cost O(n) per event.
  *
  * Two generations: ids go into `current`; when it holds `capacity` ids it becomes `previous` and the
- * old `previous` is dropped. The last `capacity` ids are always remembered (up to 2 × capacity are),
- * and no add pays for an eviction: deleting the oldest id on every add, as this class used to, cost
- * more than the lookup itself and was the largest single item of the dispatch hot path (docs/benchmarks.md).
+ * old `previous` is cleared and reused. The last `capacity` ids are always remembered (up to 2 ×
+ * capacity are), and no add pays for an eviction.
+ *
+ * Exact, and cheap to ask. A `Set<string>` hashes every character of every id (V8 hashes a fresh
+ * string in full on its first lookup): for the platform's 55-character ids that was ≈ 6 % of the
+ * client's CPU time per event, about what the rest of the dedupe and the sequencer cost together
+ * (bench/notes.md, issue 20). Here ids are found through an open-addressing table keyed by a hash of
+ * their length and a dozen of their characters — the tail, where the platform's ids differ, and a
+ * few spread over the rest — and a hash match is confirmed by comparing the whole id, so two ids are
+ * never confused. Ids that collide on those characters only cost compares; if they ever collide
+ * often (`maxCollisions`), the set switches for good to hashing whole ids (`Set`s), so no input can
+ * make it slow.
  */
 export class RecentIds {
-  // Null until the generation's first id: an idle shard's set costs no hash tables (issue 20: a thousand idle shards).
-  #current: Set<string> | null = null;
-  #previous: Set<string> | null = null;
+  // Null until the first id: an idle shard's set costs no tables (issue 20: a thousand idle shards).
+  #current: Generation | null = null;
+  #previous: Generation | null = null;
   readonly #capacity: number;
+  /** Ids whose sampled hash matched a different id's. */
+  #collisions = 0;
+  #wholeIds: { current: Set<string>; previous: Set<string> } | null = null;
 
   constructor(capacity = 2_048) {
     this.#capacity = Math.max(1, capacity);
   }
 
   has(id: string): boolean {
-    return (this.#current?.has(id) ?? false) || (this.#previous?.has(id) ?? false);
+    if (this.#wholeIds !== null) return this.#wholeIds.current.has(id) || this.#wholeIds.previous.has(id);
+    const hash = sampledHash(id);
+    return (this.#previous?.find(id, hash) ?? false) || (this.#current?.find(id, hash) ?? false);
   }
 
+  /** Remembers `id` (a no-op if it is remembered already). */
   add(id: string): void {
-    if (this.#current?.has(id)) return;
-    // Kept in one generation only, so that `size` counts it once.
-    this.#previous?.delete(id);
-    this.#remember(id);
+    this.admit(id);
+  }
+
+  /** The hot path's one call: remembers `id` and says true if it is new, false if it was seen recently. */
+  admit(id: string): boolean {
+    if (this.#wholeIds !== null) return this.#admitWhole(id);
+    const hash = sampledHash(id);
+    if (this.#previous !== null && this.#previous.find(id, hash)) return false;
+    const current = (this.#current ??= new Generation(this.#capacity));
+    if (current.find(id, hash)) return false;
+    current.insert(id, hash);
+    this.#collisions += current.takeCollisions() + (this.#previous?.takeCollisions() ?? 0);
+    if (current.count >= this.#capacity) {
+      const reused = this.#previous;
+      this.#previous = current;
+      this.#current = reused === null ? null : reused.clear();
+    }
+    if (this.#collisions > maxCollisions) this.#switchToWholeIds();
+    return true;
   }
 
   /** The newest `limit` ids, oldest first (what a session store keeps with the sequence). */
   newest(limit: number): string[] {
-    const current = [...(this.#current ?? [])];
-    if (current.length >= limit) return current.slice(current.length - limit);
-    const previous = [...(this.#previous ?? [])];
-    return [...previous.slice(Math.max(0, previous.length - (limit - current.length))), ...current];
-  }
-
-  /**
-   * The hot path's one call: remembers `id` and says true if it is new, false if it was seen recently.
-   * Three hash probes instead of the five of `has()` then `add()` (an id found in neither generation
-   * needs no delete); the id string caches its hash after the first.
-   */
-  admit(id: string): boolean {
-    if (this.#current?.has(id) || this.#previous?.has(id)) return false;
-    this.#remember(id);
-    return true;
-  }
-
-  /** Adds an id found in neither generation; a full current generation becomes the previous one. */
-  #remember(id: string): void {
-    const current = (this.#current ??= new Set());
-    current.add(id);
-    if (current.size >= this.#capacity) {
-      this.#previous = current;
-      this.#current = null;
-    }
+    const ids =
+      this.#wholeIds !== null
+        ? [...this.#wholeIds.previous, ...this.#wholeIds.current]
+        : [...(this.#previous?.ids() ?? []), ...(this.#current?.ids() ?? [])];
+    return ids.slice(Math.max(0, ids.length - limit));
   }
 
   /** How many ids are remembered (between `capacity` and 2 × `capacity` once that many were added). */
   get size(): number {
-    return (this.#current?.size ?? 0) + (this.#previous?.size ?? 0);
+    if (this.#wholeIds !== null) return this.#wholeIds.current.size + this.#wholeIds.previous.size;
+    return (this.#current?.count ?? 0) + (this.#previous?.count ?? 0);
+  }
+
+  /** Whether collisions made it switch to hashing whole ids (for tests and inspection). */
+  get hashesWholeIds(): boolean {
+    return this.#wholeIds !== null;
   }
 
   /** Inspection snapshots show the size, not thousands of ids. */
   toJSON(): { size: number } {
     return { size: this.size };
+  }
+
+  #admitWhole(id: string): boolean {
+    const sets = this.#wholeIds as { current: Set<string>; previous: Set<string> };
+    if (sets.current.has(id) || sets.previous.has(id)) return false;
+    sets.current.add(id);
+    if (sets.current.size >= this.#capacity) {
+      sets.previous = sets.current;
+      sets.current = new Set();
+    }
+    return true;
+  }
+
+  #switchToWholeIds(): void {
+    this.#wholeIds = { previous: new Set(this.#previous?.ids() ?? []), current: new Set(this.#current?.ids() ?? []) };
+    this.#previous = null;
+    this.#current = null;
+  }
+}
+
+/** More than this many sampled-hash collisions between different ids and the set hashes whole ids instead. */
+export const maxCollisions = 4_096;
+
+/** Characters hashed from the end of an id, and from spread over the rest of it. */
+const tailCharacters = 8;
+const spreadCharacters = 4;
+
+/** FNV-1a over the length, the last `tailCharacters` UTF-16 units and `spreadCharacters` spread over the rest. */
+function sampledHash(id: string): number {
+  const length = id.length;
+  let hash = Math.imul(0x811c9dc5 ^ length, 0x01000193);
+  const tail = Math.max(0, length - tailCharacters);
+  for (let i = tail; i < length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+  if (tail > 0) {
+    const step = Math.max(1, Math.floor(tail / spreadCharacters));
+    for (let i = 0; i < tail; i += step) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+  }
+  return hash ^ (hash >>> 15);
+}
+
+/** One generation: up to `capacity` ids, in insertion order. */
+class Generation {
+  count = 0;
+  /** Table slot → 1 + entry index (0: empty), with the entry's hash beside it. Load factor ≤ 1/2. */
+  readonly #slots: Int32Array;
+  readonly #hashes: Int32Array;
+  readonly #mask: number;
+  readonly #ids: string[];
+  #collisions = 0;
+
+  constructor(capacity: number) {
+    let size = 8;
+    while (size < capacity * 2) size *= 2;
+    this.#slots = new Int32Array(size);
+    this.#hashes = new Int32Array(size);
+    this.#mask = size - 1;
+    this.#ids = new Array<string>(capacity);
+  }
+
+  find(id: string, hash: number): boolean {
+    const slots = this.#slots;
+    const hashes = this.#hashes;
+    for (let slot = hash & this.#mask; slots[slot] !== 0; slot = (slot + 1) & this.#mask) {
+      if (hashes[slot] !== hash) continue;
+      if (this.#ids[(slots[slot] as number) - 1] === id) return true;
+      this.#collisions += 1;
+    }
+    return false;
+  }
+
+  insert(id: string, hash: number): void {
+    let slot = hash & this.#mask;
+    while (this.#slots[slot] !== 0) slot = (slot + 1) & this.#mask;
+    this.#ids[this.count] = id;
+    this.count += 1;
+    this.#slots[slot] = this.count;
+    this.#hashes[slot] = hash;
+  }
+
+  /** Collisions counted since the last call. */
+  takeCollisions(): number {
+    const collisions = this.#collisions;
+    this.#collisions = 0;
+    return collisions;
+  }
+
+  /** Empties the generation for reuse: no allocation in steady state. */
+  clear(): this {
+    this.#slots.fill(0);
+    this.#ids.fill('');
+    this.count = 0;
+    this.#collisions = 0;
+    return this;
+  }
+
+  /** The ids, oldest first. */
+  ids(): string[] {
+    return this.#ids.slice(0, this.count);
   }
 }

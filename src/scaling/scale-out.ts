@@ -36,6 +36,8 @@ export class ScaleOut {
   /** Shards that became READY/RESUMED since the last save: a FLUSH.NOW writes these, not every shard. */
   readonly #startedShards = new Set<number>();
   #lastFullSave = Number.NEGATIVE_INFINITY;
+  /** The machines' clock where it tells time (a SimulatedClock does), so tests on simulated time see the interval. */
+  readonly #now: () => number;
   #flushDone: Promise<void> | null = null;
   readonly #leases: LeaseKeeper | null = null;
   readonly #leaseActor: ShardLeaseActorRef | null = null;
@@ -53,6 +55,8 @@ export class ScaleOut {
     const clock = options.clock ? { clock: options.clock } : {};
     const delays = { ...sessionFlushMachine.implementations.delays, ...options.timing.sessions };
     this.#flushIntervalMs = typeof delays.FLUSH_INTERVAL === 'number' ? delays.FLUSH_INTERVAL : 1_000;
+    const telling = options.clock as { now?: unknown } | undefined;
+    this.#now = typeof telling?.now === 'function' ? () => (telling.now as () => number)() : Date.now;
     this.#flush = createActor(
       sessionFlushMachine.provide({ actors: { save: fromPromise(({ input }) => (input.final ? this.#saveAll() : this.#saveDue())) }, delays: { ...options.timing.sessions } }),
       clock,
@@ -134,7 +138,7 @@ export class ScaleOut {
    * at least once per flush interval (FLUSH.NOWs in a row postpone the interval's own save).
    */
   #saveDue(): Promise<void> {
-    if (this.#startedShards.size > 0 && Date.now() - this.#lastFullSave < this.#flushIntervalMs) {
+    if (this.#startedShards.size > 0 && this.#now() - this.#lastFullSave < this.#flushIntervalMs) {
       const started = [...this.#startedShards];
       this.#startedShards.clear();
       return this.#sessions.save(started);
@@ -144,7 +148,7 @@ export class ScaleOut {
 
   #saveAll(): Promise<void> {
     this.#startedShards.clear();
-    this.#lastFullSave = Date.now();
+    this.#lastFullSave = this.#now();
     return this.#sessions.save();
   }
 

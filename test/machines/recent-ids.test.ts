@@ -89,3 +89,35 @@ describe('RecentIds: exact, whatever the ids look like', () => {
     expect(new RecentIds().has('a')).toBe(false);
   });
 });
+
+describe('RecentIds: ids that defeat its sampled hash', () => {
+  it('stays exact, and switches to hashing whole ids once collisions pile up', () => {
+    const capacity = 256;
+    const ids = new RecentIds(capacity);
+    // 48 characters, all alike but two in the middle (not among the hashed ones): every id has the same sampled hash.
+    const id = (n: number) => `${'a'.repeat(5)}${String.fromCharCode(65 + (n % 26), 65 + Math.floor(n / 26))}${'a'.repeat(41)}`;
+    let current = new Set<string>();
+    let previous = new Set<string>();
+    for (let i = 0; i < 2_000; i++) {
+      const n = (i * 7) % 600;
+      const fresh = !current.has(id(n)) && !previous.has(id(n));
+      expect(ids.admit(id(n))).toBe(fresh);
+      if (fresh) {
+        current.add(id(n));
+        if (current.size >= capacity) {
+          previous = current;
+          current = new Set();
+        }
+      }
+    }
+    expect(ids.hashesWholeIds).toBe(true);
+    expect(ids.size).toBe(current.size + previous.size);
+    expect(ids.newest(5)).toEqual([...previous, ...current].slice(-5));
+  });
+
+  it('random platform-shaped ids never make it switch', () => {
+    const ids = new RecentIds();
+    for (let i = 0; i < 50_000; i++) ids.admit(`GROUP_AT_MESSAGE_CREATE:${Math.random().toString(36).slice(2)}${i.toString(16)}`);
+    expect(ids.hashesWholeIds).toBe(false);
+  });
+});
