@@ -28,6 +28,8 @@ function validateOptions(options: EmulatorOptions): void {
   for (const [name, value] of Object.entries(positive)) {
     if (value !== undefined && (!Number.isFinite(value) || value <= 0)) throw new RangeError(`startEmulator: ${name} must be a positive number, got ${value}`);
   }
+  const delay = options.heartbeatAckDelayMs;
+  if (delay !== undefined && (!Number.isFinite(delay) || delay < 0)) throw new RangeError(`startEmulator: heartbeatAckDelayMs must be 0 or more, got ${delay}`);
 }
 
 /**
@@ -58,6 +60,7 @@ export async function startEmulator(options: EmulatorOptions & { webhook?: Webho
     limit,
     sessions,
     heartbeatInterval: options.heartbeatInterval ?? 45_000,
+    heartbeatAckDelayMs: options.heartbeatAckDelayMs ?? 0,
     configuredShards: shards,
     entitledIntents: options.entitledIntents ?? DEFAULT_ENTITLED_INTENTS,
     botUser,

@@ -29,6 +29,8 @@ export interface EmulatorOptions {
   host?: string;
   /** Hello `heartbeat_interval`, ms. Default 45000 (docs example, reference §7). */
   heartbeatInterval?: number;
+  /** A slow gateway: answer each heartbeat this many ms late. Default 0. */
+  heartbeatAckDelayMs?: number;
   /** Access token lifetime, seconds. Default 7200 (reference §1.3). */
   tokenTtl?: number;
   /** Recommended shard count in `GET /gateway/bot`. Default 1. */

@@ -22,6 +22,7 @@ export interface GatewayContext {
   limit: SessionStartLimit;
   sessions: SessionStore;
   heartbeatInterval: number;
+  heartbeatAckDelayMs: number;
   configuredShards: number;
   entitledIntents: number;
   botUser: { id: string; username: string };
@@ -214,7 +215,8 @@ export class GatewayConnection {
     this.record.heartbeats.push(frame.d === undefined && frame.s !== undefined ? frame.s : frame.d);
     this.#ctx.observer.changed();
     if (this.acksSuspended || this.#ctx.flags.acksSuspended) return;
-    this.send({ op: OpCode.HeartbeatAck });
+    if (this.#ctx.heartbeatAckDelayMs > 0) setTimeout(() => this.send({ op: OpCode.HeartbeatAck }), this.#ctx.heartbeatAckDelayMs).unref();
+    else this.send({ op: OpCode.HeartbeatAck });
   }
 
   #checkToken(token: unknown): boolean {
