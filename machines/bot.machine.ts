@@ -109,16 +109,16 @@ function isBotWide(error: QQBotError): boolean {
   return closeCode === 4914 || closeCode === 4915 || error.code === 'AUTH' || error.code === 'SESSION_LIMIT';
 }
 
-/**
- * The bot: token → gateway discovery → shards → running; stopping → stopped; failed.
- * It owns the long-lived helpers (token, identify throttle) under fixed system ids so every shard
- * finds them, and decides which shard failures end the whole bot.
- */
 /** What a shard of this bot starts with: the same for the first spawn and for a shard taken over later. */
 function shardInput(context: BotContext, gatewayUrl: string, shardId: number, storedSession: ShardInput['storedSession']): ShardInput {
   return { shardId, shardCount: context.shardCount, intents: context.intents, gatewayUrl, maxSessionAgeMs: context.maxSessionAgeMs, storedSession };
 }
 
+/**
+ * The bot: token → gateway discovery → shards → running; stopping → stopped; failed.
+ * It owns the long-lived helpers (token, identify throttle) under fixed system ids so every shard
+ * finds them, and decides which shard failures end the whole bot.
+ */
 export const botMachine = setup({
   types: {
     context: {} as BotContext,
