@@ -48,7 +48,11 @@ export class RecentIds {
     if (this.#previous !== null && this.#previous.find(id, hash)) return false;
     const current = (this.#current ??= new Generation(this.#capacity));
     if (current.find(id, hash)) return false;
-    current.insert(id, hash);
+    if (!current.insert(id, hash)) {
+      // A character beyond Latin-1 (the platform's ids are ASCII): such ids are kept whole from now on.
+      this.#switchToWholeIds();
+      return this.#admitWhole(id);
+    }
     this.#collisions += current.takeCollisions() + (this.#previous?.takeCollisions() ?? 0);
     if (current.count >= this.#capacity) {
       const reused = this.#previous;
@@ -122,14 +126,22 @@ function sampledHash(id: string): number {
   return hash ^ (hash >>> 15);
 }
 
-/** One generation: up to `capacity` ids, in insertion order. */
+/**
+ * One generation: up to `capacity` ids, in insertion order. The ids' characters are copied into one
+ * byte array instead of keeping the id strings: thousands of strings kept alive survive every
+ * scavenge, and V8 grew the young generation of a busy client to ≈ 16 MB for them (scavenges of
+ * 1–6 ms where the raw loop's take 0.2 ms). The arrays are allocated once and reused. Only ids of
+ * Latin-1 characters fit (`insert` says false for others).
+ */
 class Generation {
   count = 0;
   /** Table slot → 1 + entry index (0: empty), with the entry's hash beside it. Load factor ≤ 1/2. */
   readonly #slots: Int32Array;
   readonly #hashes: Int32Array;
   readonly #mask: number;
-  readonly #ids: string[];
+  /** Entry index → end of its characters in `#chars` (an entry starts where the previous one ends). */
+  readonly #ends: Int32Array;
+  #chars: Uint8Array;
   #collisions = 0;
 
   constructor(capacity: number) {
@@ -138,7 +150,9 @@ class Generation {
     this.#slots = new Int32Array(size);
     this.#hashes = new Int32Array(size);
     this.#mask = size - 1;
-    this.#ids = new Array<string>(capacity);
+    this.#ends = new Int32Array(capacity);
+    // The platform's ids are 50–120 characters; the pool doubles when it is full.
+    this.#chars = new Uint8Array(capacity * 64);
   }
 
   find(id: string, hash: number): boolean {
@@ -146,19 +160,30 @@ class Generation {
     const hashes = this.#hashes;
     for (let slot = hash & this.#mask; slots[slot] !== 0; slot = (slot + 1) & this.#mask) {
       if (hashes[slot] !== hash) continue;
-      if (this.#ids[(slots[slot] as number) - 1] === id) return true;
+      if (this.#holds((slots[slot] as number) - 1, id)) return true;
       this.#collisions += 1;
     }
     return false;
   }
 
-  insert(id: string, hash: number): void {
+  /** Adds `id`, or says false (and adds nothing) if it has a character beyond Latin-1. */
+  insert(id: string, hash: number): boolean {
+    const start = this.#start(this.count);
+    const end = start + id.length;
+    if (end > this.#chars.length) this.#grow(end);
+    const chars = this.#chars;
+    for (let i = 0; i < id.length; i++) {
+      const code = id.charCodeAt(i);
+      if (code > 0xff) return false;
+      chars[start + i] = code;
+    }
     let slot = hash & this.#mask;
     while (this.#slots[slot] !== 0) slot = (slot + 1) & this.#mask;
-    this.#ids[this.count] = id;
+    this.#ends[this.count] = end;
     this.count += 1;
     this.#slots[slot] = this.count;
     this.#hashes[slot] = hash;
+    return true;
   }
 
   /** Collisions counted since the last call. */
@@ -171,7 +196,6 @@ class Generation {
   /** Empties the generation for reuse: no allocation in steady state. */
   clear(): this {
     this.#slots.fill(0);
-    this.#ids.fill('');
     this.count = 0;
     this.#collisions = 0;
     return this;
@@ -179,6 +203,35 @@ class Generation {
 
   /** The ids, oldest first. */
   ids(): string[] {
-    return this.#ids.slice(0, this.count);
+    const ids: string[] = [];
+    for (let entry = 0; entry < this.count; entry++) ids.push(this.#idAt(entry));
+    return ids;
+  }
+
+  #start(entry: number): number {
+    return entry === 0 ? 0 : (this.#ends[entry - 1] as number);
+  }
+
+  #holds(entry: number, id: string): boolean {
+    const start = this.#start(entry);
+    if ((this.#ends[entry] as number) - start !== id.length) return false;
+    const chars = this.#chars;
+    for (let i = 0; i < id.length; i++) if (chars[start + i] !== id.charCodeAt(i)) return false;
+    return true;
+  }
+
+  #idAt(entry: number): string {
+    let id = '';
+    const chars = this.#chars;
+    for (let i = this.#start(entry); i < (this.#ends[entry] as number); i++) id += String.fromCharCode(chars[i] as number);
+    return id;
+  }
+
+  #grow(atLeast: number): void {
+    let length = this.#chars.length * 2;
+    while (length < atLeast) length *= 2;
+    const grown = new Uint8Array(length);
+    grown.set(this.#chars.subarray(0, this.#start(this.count)));
+    this.#chars = grown;
   }
 }
