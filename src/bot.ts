@@ -8,9 +8,10 @@ import { GatewayTransport } from './bot/gateway-transport.js';
 import { registerWebhookTransport } from './bot/webhook-handler.js';
 import { QQBotError, QQHandlerError } from './errors.js';
 import type { ReplyServices } from './events/bot-event.js';
+import { EventRouter } from './events/event-router.js';
 import { createIntentCheck } from './events/intent-check.js';
 import { IsolatedObservable } from './events/isolated.js';
-import { BehaviorSubject, distinctUntilChanged, filter, Observable, Subject } from './events/rx.js';
+import { BehaviorSubject, distinctUntilChanged, Observable, Subject } from './events/rx.js';
 import type { AnyBotEvent, BotEvent, BotEventHandler } from './events/types.js';
 import { createDefaultLogger, errorLogFields } from './log.js';
 import { resolveOptions, type BotOptions, type ResolvedOptions } from './options.js';
@@ -55,7 +56,7 @@ class BotRuntime implements Bot {
   readonly api: RestClient;
 
   readonly #logger: Logger;
-  readonly #events = new Subject<AnyBotEvent>();
+  readonly #events = new EventRouter<AnyBotEvent>();
   readonly #errors = new Subject<QQBotError>();
   readonly #state = new BehaviorSubject<BotState>(idleBotState);
   readonly #reportedErrors = new WeakSet<object>();
@@ -71,7 +72,7 @@ class BotRuntime implements Bot {
     this.#logger = options.logger ?? createDefaultLogger();
     for (const warning of options.warnings) this.#logger.warn(warning);
     this.#intentCheck = createIntentCheck(options.transport === 'webhook' ? null : options.intents, (warning) => this.#logger.warn(warning));
-    this.events$ = new IsolatedObservable(this.#events.asObservable(), (error, value) => this.#subscriberThrew(error, value));
+    this.events$ = this.#isolated(this.#events.stream(null));
     this.errors$ = new IsolatedObservable(this.#errors.asObservable(), (error) => {
       this.#logger.error(errorLogFields(error), 'an errors$ subscriber threw');
     });
@@ -90,7 +91,7 @@ class BotRuntime implements Bot {
     const events = this.#events;
     const hooks: TransportHooks = {
       replyServices,
-      deliver: (event) => events.next(event),
+      deliver: (event) => events.deliver(event),
       report: (error, message, log) => this.#report(error, message, log),
       publish: (state) => {
         if (!this.#state.closed) this.#state.next(state);
@@ -119,8 +120,7 @@ class BotRuntime implements Bot {
     const key = types.join(',');
     let stream = this.#byType.get(key);
     if (!stream) {
-      const wanted = new Set<string>(types);
-      stream = this.events$.pipe(filter((event) => wanted.has(event.type)));
+      stream = this.#isolated(this.#events.stream(types));
       this.#byType.set(key, stream);
     }
     return stream as Observable<BotEvent<K>>;
@@ -186,8 +186,12 @@ class BotRuntime implements Bot {
     this.#report(new QQHandlerError(error, eventType), message);
   }
 
+  #isolated(events: Observable<AnyBotEvent>): Observable<AnyBotEvent> {
+    return new IsolatedObservable(events, (error, value) => this.#subscriberThrew(error, value));
+  }
+
   #complete(): void {
-    if (this.#events.closed) return;
+    if (this.#events.completed) return;
     this.#events.complete();
     this.#errors.complete();
     this.#state.complete();
