@@ -11,6 +11,7 @@ import type { ReplyServices } from './events/bot-event.js';
 import { EventRouter } from './events/event-router.js';
 import { createIntentCheck } from './events/intent-check.js';
 import { IsolatedObservable } from './events/isolated.js';
+import { turnClock } from './events/turn-clock.js';
 import { BehaviorSubject, distinctUntilChanged, Observable, Subject } from './events/rx.js';
 import type { AnyBotEvent, BotEvent, BotEventHandler } from './events/types.js';
 import { createDefaultLogger, errorLogFields } from './log.js';
@@ -87,7 +88,8 @@ class BotRuntime implements Bot {
       logger: this.#logger.child({ component: 'rest' }),
       ...(options.timing.http?.restMs !== undefined ? { timeoutMs: options.timing.http.restMs } : {}),
     });
-    const replyServices: ReplyServices = { api: this.api, now: () => Date.now() };
+    const now = (): number => Date.now();
+    const replyServices: ReplyServices = { api: this.api, now, arrival: turnClock(now) };
     const events = this.#events;
     const hooks: TransportHooks = {
       replyServices,

@@ -4,10 +4,12 @@ import type { InteractionResult, SendResult } from '../rest/message-types.js';
 import { createReply, createReplyContext, type Reply, type ReplyAllowance, type ReplyMedia } from '../rest/reply.js';
 import { replyTargetOf } from './reply-target.js';
 
-/** What an event needs to answer: the REST client, and the clock reply windows are measured on. */
+/** What an event needs to answer: the REST client, and the clocks reply windows are measured on. */
 export interface ReplyServices {
   api: RestClient;
   now: () => number;
+  /** The event's arrival time (`receivedAt`): `now`, read once per event-loop turn (src/events/turn-clock.ts). */
+  arrival: () => number;
 }
 
 /**
@@ -34,7 +36,7 @@ export class DeliveredEvent {
     this.shard = shard;
     this.data = data;
     this.#services = services;
-    this.receivedAt = services.now();
+    this.receivedAt = services.arrival();
   }
 
   /**
