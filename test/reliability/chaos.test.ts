@@ -68,8 +68,12 @@ describe('chaos: exactly-once through faults', () => {
       expect(Object.values(result.figures['handshakeFaults'] as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(
         (byKind['mid-resume']?.scheduled ?? 0) + (byKind['mid-identify']?.scheduled ?? 0),
       );
-      // No offline stretch was longer than its own steps allow (support/gap-bound.ts).
+      // No offline stretch was longer than its own steps allow (support/gap-bound.ts), and the bound was
+      // computed for them: a bound that throws in the harness's state$ subscriber measured nothing (and
+      // did, after a change of the shard context, until the HANDLER count below was asserted).
       expect(result.figures['gapsOverBound']).toBe(0);
+      expect(result.figures['closestToBound']).not.toBeNull();
+      expect((result.figures['errorsByCode'] as Record<string, number>)['HANDLER'] ?? 0).toBe(0);
       expect(logs.lines.length).toBeGreaterThan(100);
       expect(logs.lines.some((line) => line.includes('"level":10'))).toBe(true);
       expect(leaks).toBe(0);

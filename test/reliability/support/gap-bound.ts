@@ -14,7 +14,7 @@
  * The delays are read from the shard machine itself, so a change of schedule moves the bound with it.
  */
 import type { DisconnectCause, ReconnectPlan } from '../../../machines/reconnect-policy.js';
-import { shardMachine } from '../../../machines/shard.machine.js';
+import { shardMachine, type ShardContext } from '../../../machines/shard.machine.js';
 import { tokenRetryCapMs } from '../../../machines/token.machine.js';
 
 export interface GapStep {
@@ -28,11 +28,11 @@ export interface GapStep {
   tokenLive?: boolean;
 }
 
-type DelayFn = (args: { context: Record<string, unknown>; event: unknown }) => number;
+type DelayFn = (args: { context: Partial<ShardContext>; event: unknown }) => number;
 const delays = shardMachine.implementations.delays as Record<string, number | DelayFn>;
 
 /** The largest value a named delay of the shard machine takes (random jitter at its top). */
-function delayMax(name: string, context: Record<string, unknown> = {}): number {
+function delayMax(name: string, context: Partial<ShardContext> = {}): number {
   const delay = delays[name];
   if (typeof delay === 'number') return delay;
   if (typeof delay !== 'function') throw new Error(`shard machine has no delay ${name}`);
@@ -61,7 +61,7 @@ export function planWaitMaxMs(plan: ReconnectPlan, shards: number): number {
   if (plan.step === 'rate-limited') return delayMax('RATE_LIMIT_WAIT');
   if (plan.afterInvalidSession) return delayMax('INVALID_SESSION_WAIT');
   // The backoff at its cap: the attempt counter far past the end of the schedule.
-  return delayMax('RECONNECT_BACKOFF', { reconnectAttempt: 1_000, shardCount: shards });
+  return delayMax('RECONNECT_BACKOFF', { failedAttempts: 1_000, settings: { shardCount: shards } as ShardContext['settings'] });
 }
 
 /** The bound (ms) for one offline stretch, from what happened in it. */
