@@ -7,7 +7,7 @@
  * dispatch (bench/lib/emulator-host.mjs's shape, 55-char event ids), fed in 64 KiB reads to a `ws` Receiver, as a
  * socket would. raw = what bench/clients/raw.mjs does per frame; ours = the library's own receive path, built from
  * the same modules the bot wires together (gateway socket options, decodeFrame, the shard's DispatchSequencer gate,
- * DeliveredEvent, events$ → bot.on()'s filter → subscriber). Per-frame cost = (instructions at 2N − at N) / N.
+ * DeliveredEvent, the EventRouter → bot.on()'s subscriber). Per-frame cost = (instructions at 2N − at N) / N.
  * `--ws-utf8` runs ours with `ws`'s UTF-8 check and `toString()` instead of the socket's own `frameText`.
  */
 import { createRequire } from 'node:module';
@@ -49,20 +49,20 @@ async function oursHandler() {
   const { decodeFrame } = await import('../dist/src/io/frame-decoder.js');
   const { DispatchSequencer } = await import('../dist/machines/dispatch-sequencer.js');
   const { DeliveredEvent } = await import('../dist/src/events/bot-event.js');
-  const { Subject, filter } = await import('../dist/src/events/rx.js');
+  const { EventRouter } = await import('../dist/src/events/event-router.js');
+  const { turnClock } = await import('../dist/src/events/turn-clock.js');
   const { IsolatedObservable } = await import('../dist/src/events/isolated.js');
   const { gatewayWebSocketOptions, frameText } = await import('../dist/src/io/gateway-socket.js');
-  // bot.ts: events$ is the Subject behind an IsolatedObservable; bot.on(type) pipes a filter on it.
-  const events = new Subject();
-  const events$ = new IsolatedObservable(events.asObservable(), (error) => {
+  // bot.ts: events reach bot.on(type) through the EventRouter, behind an IsolatedObservable.
+  const events = new EventRouter();
+  const sink = (error) => {
     throw error;
-  });
-  const wanted = new Set([TYPE]);
-  events$.pipe(filter((event) => wanted.has(event.type))).subscribe((event) => onEvent(event.data));
+  };
+  new IsolatedObservable(events.stream([TYPE]), sink).subscribe((event) => onEvent(event.data));
   const sequencer = new DispatchSequencer();
   sequencer.startSession(0);
-  const services = { api: null, now: Date.now };
-  sequencer.subscribe({ dispatch: (dispatch) => events.next(new DeliveredEvent(dispatch.eventType, dispatch.id, dispatch.seq, 0, dispatch.data, services)) });
+  const services = { api: null, now: Date.now, arrival: turnClock(Date.now) };
+  sequencer.subscribe({ dispatch: (dispatch) => events.deliver(new DeliveredEvent(dispatch.eventType, dispatch.id, dispatch.seq, 0, dispatch.data, services)) });
   const gate = sequencer.gate();
   return {
     // --ws-utf8: the library's receive path before issue 20 (ws checks UTF-8, then toString() decodes), for comparison.
