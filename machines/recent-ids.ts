@@ -65,11 +65,14 @@ export class RecentIds {
 
   /** The newest `limit` ids, oldest first (what a session store keeps with the sequence). */
   newest(limit: number): string[] {
-    const ids =
-      this.#wholeIds !== null
-        ? [...this.#wholeIds.previous, ...this.#wholeIds.current]
-        : [...(this.#previous?.ids() ?? []), ...(this.#current?.ids() ?? [])];
-    return ids.slice(Math.max(0, ids.length - limit));
+    if (this.#wholeIds !== null) {
+      const ids = [...this.#wholeIds.previous, ...this.#wholeIds.current];
+      return ids.slice(Math.max(0, ids.length - limit));
+    }
+    // Only the ids asked for are turned back into strings (a session save asks for 256 of up to 4,096, every second).
+    const fromCurrent = Math.min(limit, this.#current?.count ?? 0);
+    const fromPrevious = Math.min(limit - fromCurrent, this.#previous?.count ?? 0);
+    return [...(this.#previous?.newest(fromPrevious) ?? []), ...(this.#current?.newest(fromCurrent) ?? [])];
   }
 
   /** How many ids are remembered (between `capacity` and 2 × `capacity` once that many were added). */
@@ -100,7 +103,10 @@ export class RecentIds {
   }
 
   #switchToWholeIds(): void {
-    this.#wholeIds = { previous: new Set(this.#previous?.ids() ?? []), current: new Set(this.#current?.ids() ?? []) };
+    this.#wholeIds = {
+      previous: new Set(this.#previous?.newest(this.#previous.count) ?? []),
+      current: new Set(this.#current?.newest(this.#current.count) ?? []),
+    };
     this.#previous = null;
     this.#current = null;
   }
@@ -201,10 +207,10 @@ class Generation {
     return this;
   }
 
-  /** The ids, oldest first. */
-  ids(): string[] {
+  /** The newest `limit` ids, oldest first. */
+  newest(limit: number): string[] {
     const ids: string[] = [];
-    for (let entry = 0; entry < this.count; entry++) ids.push(this.#idAt(entry));
+    for (let entry = Math.max(0, this.count - limit); entry < this.count; entry++) ids.push(this.#idAt(entry));
     return ids;
   }
 
@@ -221,9 +227,10 @@ class Generation {
   }
 
   #idAt(entry: number): string {
+    // A few strings per id, not one per character; in slices, as apply() has a limit on arguments.
+    const chars = this.#chars.subarray(this.#start(entry), this.#ends[entry]);
     let id = '';
-    const chars = this.#chars;
-    for (let i = this.#start(entry); i < (this.#ends[entry] as number); i++) id += String.fromCharCode(chars[i] as number);
+    for (let at = 0; at < chars.length; at += 4_096) id += String.fromCharCode.apply(null, chars.subarray(at, at + 4_096) as unknown as number[]);
     return id;
   }
 

@@ -121,3 +121,17 @@ describe('RecentIds: ids that defeat its sampled hash', () => {
     expect(ids.hashesWholeIds).toBe(false);
   });
 });
+
+describe('RecentIds.newest', () => {
+  it('gives back the newest ids exactly, across both generations, whatever their length', () => {
+    const ids = new RecentIds(4);
+    const long = `ROBOT1.0_${'x'.repeat(100_000)}!`;
+    const added = ['a', 'C2C_MESSAGE_CREATE:0b6f0a52', long, 'ÿ-latin1', 'b', 'c'];
+    for (const id of added) ids.add(id);
+    expect(ids.newest(3)).toEqual(['ÿ-latin1', 'b', 'c']);
+    expect(ids.newest(5)).toEqual(added.slice(1));
+    expect(ids.newest(100)).toEqual(added);
+    expect(ids.newest(0)).toEqual([]);
+    expect(ids.admit(long)).toBe(false);
+  });
+});
