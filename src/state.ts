@@ -65,13 +65,17 @@ export function shardStateOf(snapshot: SnapshotFrom<typeof shardMachine>): Shard
     ready: state.startsWith('session.ready'),
     sessionId: context.sessionId,
     seq: context.dispatches.seq,
-    heartbeatLatencyMs: context.heartbeat.latencyMs === null ? null : Math.round(context.heartbeat.latencyMs * 100) / 100,
+    heartbeatLatencyMs: roundedLatency(context.heartbeat.latencyMs),
     reconnects: context.reconnects,
     healthy: context.sessionHealthy,
     failedAttempts: context.failedAttempts,
     lastDisconnect: context.lastCause ? describeCause(context.lastCause) : null,
     error: context.error?.message ?? null,
   };
+}
+
+function roundedLatency(latencyMs: number | null): number | null {
+  return latencyMs === null ? null : Math.round(latencyMs * 100) / 100;
 }
 
 /** `{ session: { ready: { heartbeat: 'waiting', … } } }` → `session.ready` (parallel regions dropped). */
@@ -90,9 +94,9 @@ export function dotted(value: unknown): string {
 }
 
 /**
- * The shards of a bot, each as its last snapshot read, keyed by shard id. Updating one shard costs the same with
- * 1,000 shards as with one: `list()` is kept sorted by id and replaced (copy on write, so a published list never
- * changes under its reader) only when a shard's state shows something new.
+ * The shards of a bot, each as its last snapshot read, keyed by shard id. `list()` is kept sorted by id and replaced
+ * (copy on write, so a published list never changes under its reader) only when a shard's state shows something
+ * new, which is what state$ emits for: a lifecycle change, not a heartbeat (each change copies the list).
  */
 export class ShardStates {
   readonly #refs = new Map<number, ShardActorRef>();
@@ -115,7 +119,7 @@ export class ShardStates {
     this.#list = Object.freeze(this.#list.filter((state) => state !== old)) as ShardState[];
   }
 
-  /** Whether the shard's state changed anything but its seq (what state$ emits for). */
+  /** Whether the shard's state changed anything but its seq and heartbeat latency (what state$ emits for). */
   set(shardId: number, snapshot: SnapshotFrom<ShardActorRef>): boolean {
     return this.#put(shardId, shardStateOf(snapshot));
   }
@@ -138,9 +142,16 @@ export class ShardStates {
     return this.#list;
   }
 
-  /** `state` with each shard's seq read now (state$ does not emit for seq). */
-  withLiveSeq(state: BotState): BotState {
-    return { ...state, shards: state.shards.map((shard) => ({ ...shard, seq: this.#refs.get(shard.id)?.getSnapshot().context.dispatches.seq ?? shard.seq })) };
+  /** `state` with each shard's seq and heartbeat latency read now (state$ does not emit for either). */
+  withLiveReadings(state: BotState): BotState {
+    return {
+      ...state,
+      shards: state.shards.map((shard) => {
+        const context = this.#refs.get(shard.id)?.getSnapshot().context;
+        if (!context) return shard;
+        return { ...shard, seq: context.dispatches.seq, heartbeatLatencyMs: roundedLatency(context.heartbeat.latencyMs) };
+      }),
+    };
   }
 
   #put(shardId: number, state: ShardState): boolean {
@@ -170,14 +181,17 @@ function insertionIndex(list: readonly ShardState[], shardId: number): number {
   return low;
 }
 
-/** The same shard state, its seq aside (seq moves with every event; state$ does not emit for it). */
+/**
+ * The same shard state, its seq and heartbeat latency aside: seq moves with every event and the latency with
+ * every heartbeat ACK, and state$ emits for neither (`bot.state` reads both live). An emission per ACK would copy
+ * every shard's state each time: with 1,000 shards that was a fifth of the bot's idle CPU (bench/notes.md).
+ */
 export function sameShardState(a: ShardState, b: ShardState): boolean {
   return (
     a.id === b.id &&
     a.state === b.state &&
     a.ready === b.ready &&
     a.sessionId === b.sessionId &&
-    a.heartbeatLatencyMs === b.heartbeatLatencyMs &&
     a.reconnects === b.reconnects &&
     a.healthy === b.healthy &&
     a.failedAttempts === b.failedAttempts &&
@@ -186,7 +200,7 @@ export function sameShardState(a: ShardState, b: ShardState): boolean {
   );
 }
 
-/** Whether two bot states differ in anything state$ emits for (everything but the shards' seq), without serialising them. */
+/** Whether two bot states differ in anything state$ emits for (everything but the shards' seq and latency), without serialising them. */
 export function sameBotState(a: BotState, b: BotState): boolean {
   if (a === b) return true;
   if (a.status !== b.status || a.token !== b.token || a.coordination !== b.coordination || a.shards.length !== b.shards.length) return false;
@@ -198,14 +212,13 @@ export function sameBotState(a: BotState, b: BotState): boolean {
   return true;
 }
 
-/** Whether a shard's snapshot changed anything `ShardState` shows (its seq aside). */
+/** Whether a shard's snapshot changed anything state$ shows (its seq and heartbeat latency aside). */
 export function shardChanged(before: SnapshotFrom<ShardActorRef>, after: SnapshotFrom<ShardActorRef>): boolean {
   if (before.value !== after.value || before.status !== after.status) return true;
   const a = before.context;
   const b = after.context;
   return (
     a.sessionId !== b.sessionId ||
-    a.heartbeat.latencyMs !== b.heartbeat.latencyMs ||
     a.reconnects !== b.reconnects ||
     a.error !== b.error ||
     a.lastCause !== b.lastCause

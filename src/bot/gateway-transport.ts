@@ -84,7 +84,7 @@ export class GatewayTransport implements BotTransport {
   }
 
   get state(): BotState {
-    return this.#shards.withLiveSeq(this.#last);
+    return this.#shards.withLiveReadings(this.#last);
   }
 
   start(): Promise<void> {

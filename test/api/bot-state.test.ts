@@ -50,37 +50,40 @@ describe('ShardStates (the shards of BotState)', () => {
   it('replaces only the changed shard, in a new list: a list handed out earlier does not change', () => {
     const shards = new ShardStates();
     const a = fakeShard(0, ready);
-    const b = fakeShard(1, ready);
+    const b = fakeShard(1, { session: 'identifying' });
     shards.add(0, a.ref);
     shards.add(1, b.ref);
     const before = shards.list();
-    expect(shards.set(1, b.move(ready, 12.5))).toBe(true);
+    expect(shards.set(1, b.move(ready))).toBe(true);
     const after = shards.list();
     expect(after).not.toBe(before);
-    expect(before[1]?.heartbeatLatencyMs).toBeNull();
-    expect(after[1]?.heartbeatLatencyMs).toBe(12.5);
+    expect(before[1]?.state).toBe('session.identifying');
+    expect(after[1]?.state).toBe('session.ready');
     expect(after[0]).toBe(before[0]);
   });
 
-  it('a step that shows nothing new (another heartbeat substate, a new seq) changes nothing', () => {
+  it('a step that shows nothing new (another heartbeat substate, a new seq, a new heartbeat latency) changes nothing', () => {
     const shards = new ShardStates();
     const a = fakeShard(0, ready);
     shards.add(0, a.ref);
     const before = shards.list();
-    expect(shards.set(0, a.move({ session: { ready: { heartbeat: 'awaitingAck', health: 'healthy' } } }, null, 7))).toBe(false);
+    expect(shards.set(0, a.move({ session: { ready: { heartbeat: 'awaitingAck', health: 'healthy' } } }, 12.345, 7))).toBe(false);
     expect(shards.list()).toBe(before);
-    // bot.state still reads the live seq
+    expect(before[0]?.heartbeatLatencyMs).toBeNull();
+    // bot.state still reads the live seq and latency
     const state: BotState = { status: 'running', token: 'live', shards: shards.list() };
-    expect(shards.withLiveSeq(state).shards[0]?.seq).toBe(7);
+    expect(shards.withLiveReadings(state).shards[0]).toMatchObject({ seq: 7, heartbeatLatencyMs: 12.35 });
   });
 });
 
 describe('sameBotState (what state$ emits for)', () => {
   const shard = { id: 0, state: 'session.ready', ready: true, sessionId: 's', seq: 1, heartbeatLatencyMs: 3, reconnects: 0, healthy: true, failedAttempts: 0, lastDisconnect: null, error: null };
   const base: BotState = { status: 'running', token: 'live', shards: [shard] };
-  it('ignores the seq and nothing else', () => {
+  it('ignores the seq and the heartbeat latency, and nothing else', () => {
     expect(sameBotState(base, { ...base, shards: [{ ...shard, seq: 99 }] })).toBe(true);
-    expect(sameBotState(base, { ...base, shards: [{ ...shard, heartbeatLatencyMs: 4 }] })).toBe(false);
+    expect(sameBotState(base, { ...base, shards: [{ ...shard, heartbeatLatencyMs: 4 }] })).toBe(true);
+    expect(sameBotState(base, { ...base, shards: [{ ...shard, healthy: false }] })).toBe(false);
+    expect(sameBotState(base, { ...base, shards: [{ ...shard, reconnects: 1 }] })).toBe(false);
     expect(sameBotState(base, { ...base, status: 'stopping' })).toBe(false);
     expect(sameBotState(base, { ...base, coordination: 'available' })).toBe(false);
     expect(sameBotState(base, { ...base, shards: [] })).toBe(false);

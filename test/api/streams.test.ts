@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { map } from 'rxjs';
 import { QQHandlerError } from '../../src/errors.js';
 import { ofType } from '../../src/events/of-type.js';
@@ -110,5 +110,28 @@ describe('event streams', () => {
     emu.sendReconnect();
     const after = await waitForState(bot, (s) => s.shards[0]?.reconnects === 1 && s.shards[0].ready);
     expect(after.shards[0]?.lastDisconnect).toBe('reconnect-requested');
+  });
+
+  it('state$ does not emit for heartbeat ACKs; bot.state reads the latest latency', async () => {
+    fixture = await startBotOnEmulator({ emulator: { heartbeatInterval: 30 } });
+    const { emu, bot } = fixture;
+    await bot.start();
+    await waitForState(bot, (s) => s.shards[0]?.healthy === true);
+    const emitted: unknown[] = [];
+    const subscription = bot.state$.subscribe((state) => emitted.push(state));
+    const beatsBefore = emu.stats.heartbeats;
+    const latencies = new Set<number | null>();
+    // Six more beats, each answered: six latency readings, no lifecycle change.
+    await vi.waitFor(
+      () => {
+        latencies.add(bot.state.shards[0]?.heartbeatLatencyMs ?? null);
+        expect(emu.stats.heartbeats).toBeGreaterThanOrEqual(beatsBefore + 6);
+      },
+      { timeout: 5_000, interval: 5 },
+    );
+    subscription.unsubscribe();
+    expect(emitted).toHaveLength(1); // the current state, on subscribing
+    expect(bot.state.shards[0]?.heartbeatLatencyMs).toEqual(expect.any(Number));
+    expect(latencies.size).toBeGreaterThan(1);
   });
 });
