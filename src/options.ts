@@ -65,7 +65,7 @@ export interface BotOptions {
    * Where gateway sessions are kept between processes, so a restarted bot RESUMEs instead of
    * identifying (docs/scaling.md): `createFileSessionStore(path)`, `createRedisSessionStore(redis)`
    * from `qq-bot-machine/redis`, or your own. With a store, `stop()` leaves the sessions resumable.
-   * Default: in memory, for this bot only.
+   * Default: none (nothing is written: the bot's shards resume from their own memory while it runs).
    */
   sessions?: SessionStore;
   /**

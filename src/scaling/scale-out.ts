@@ -10,7 +10,6 @@ import { LeaseKeeper } from '../leases/lease-keeper.js';
 import type { ResolvedOptions } from '../options.js';
 import type { RuntimeOptions } from '../runtime.js';
 import { SessionKeeper } from '../sessions/keeper.js';
-import { createMemorySessionStore } from '../sessions/store.js';
 import type { BotState } from '../state.js';
 
 interface ScaleOutParts {
@@ -24,14 +23,15 @@ interface ScaleOutParts {
 /**
  * What a bot needs beyond one process (docs/scaling.md), in one place so `src/bot.ts` only calls
  * hooks: the session store and its flush timer, the identify coordinator's availability, and the
- * shard leases with their timer. Every part is optional; without options it is a per-bot memory
- * store that no one reads back.
+ * shard leases with their timer. Every part is optional. Without a session store there is nothing
+ * to write and no one to read it back (a bot starts once, and its shards resume from their own
+ * sequencers), so there is no keeper and no flush actor: no timer, and no save every second.
  */
 export class ScaleOut {
   readonly #options: ResolvedOptions;
   readonly #parts: ScaleOutParts;
-  readonly #sessions: SessionKeeper;
-  readonly #flush: SessionFlushActorRef;
+  readonly #sessions: SessionKeeper | null = null;
+  readonly #flush: SessionFlushActorRef | null = null;
   readonly #flushIntervalMs: number;
   /** Shards that became READY/RESUMED since the last save: a FLUSH.NOW writes these, not every shard. */
   readonly #startedShards = new Set<number>();
@@ -48,15 +48,17 @@ export class ScaleOut {
   constructor(options: ResolvedOptions, parts: ScaleOutParts) {
     this.#options = options;
     this.#parts = parts;
-    const sessions = new SessionKeeper(options.sessions ?? createMemorySessionStore(), {
-      onError: (error) => parts.report(error, 'session store error'),
-    });
-    this.#sessions = sessions;
-    const clock = options.clock ? { clock: options.clock } : {};
     const delays = { ...sessionFlushMachine.implementations.delays, ...options.timing.sessions };
     this.#flushIntervalMs = typeof delays.FLUSH_INTERVAL === 'number' ? delays.FLUSH_INTERVAL : 1_000;
     const telling = options.clock as { now?: unknown } | undefined;
     this.#now = typeof telling?.now === 'function' ? () => (telling.now as () => number)() : Date.now;
+    const clock = options.clock ? { clock: options.clock } : {};
+    // Shard leases need a store too (createBot() refuses them without one).
+    if (!options.sessions) return;
+    const sessions = new SessionKeeper(options.sessions, {
+      onError: (error) => parts.report(error, 'session store error'),
+    });
+    this.#sessions = sessions;
     this.#flush = createActor(
       sessionFlushMachine.provide({ actors: { save: fromPromise(({ input }) => (input.final ? this.#saveAll() : this.#saveDue())) }, delays: { ...options.timing.sessions } }),
       clock,
@@ -91,7 +93,8 @@ export class ScaleOut {
   get runtime(): Pick<RuntimeOptions, 'loadSessions' | 'identifyCoordinator'> {
     const sessions = this.#sessions;
     return {
-      loadSessions: ({ shardIds, shardCount }) => sessions.load(shardIds, shardCount),
+      // Without a store the bot machine's own loadSessions finds nothing, at no cost.
+      ...(sessions ? { loadSessions: ({ shardIds, shardCount }) => sessions.load(shardIds, shardCount) } : {}),
       ...(this.#options.identifyCoordinator ? { identifyCoordinator: this.#options.identifyCoordinator } : {}),
     };
   }
@@ -108,7 +111,7 @@ export class ScaleOut {
   }
 
   start(): void {
-    this.#flush.start();
+    this.#flush?.start();
   }
 
   /** Leases are taken once the gateway (the shard count) is known and the bot has joined. */
@@ -123,11 +126,12 @@ export class ScaleOut {
   }
 
   shardStarted(shard: ShardActorRef): void {
-    this.#sessions.track(shard);
+    this.#sessions?.track(shard);
   }
 
   /** READY or RESUMED: store the session now, not at the next interval (a crash right after loses nothing). */
   sessionStarted(shardId: number): void {
+    if (!this.#flush) return;
     this.#startedShards.add(shardId);
     this.#flush.send({ type: 'FLUSH.NOW' });
   }
@@ -141,7 +145,7 @@ export class ScaleOut {
     if (this.#startedShards.size > 0 && this.#now() - this.#lastFullSave < this.#flushIntervalMs) {
       const started = [...this.#startedShards];
       this.#startedShards.clear();
-      return this.#sessions.save(started);
+      return (this.#sessions as SessionKeeper).save(started);
     }
     return this.#saveAll();
   }
@@ -149,7 +153,7 @@ export class ScaleOut {
   #saveAll(): Promise<void> {
     this.#startedShards.clear();
     this.#lastFullSave = this.#now();
-    return this.#sessions.save();
+    return (this.#sessions as SessionKeeper).save();
   }
 
   identifyThrottleStarted(throttle: AnyActorRef, log: Logger): void {
@@ -175,12 +179,13 @@ export class ScaleOut {
 
   #stopFlush(): Promise<void> {
     if (this.#flushDone) return this.#flushDone;
-    if (this.#flush.getSnapshot().status !== 'active') return (this.#flushDone = Promise.resolve());
-    this.#flushDone = toPromise(this.#flush).then(
+    const flush = this.#flush;
+    if (!flush || flush.getSnapshot().status !== 'active') return (this.#flushDone = Promise.resolve());
+    this.#flushDone = toPromise(flush).then(
       () => undefined,
       () => undefined,
     );
-    this.#flush.send({ type: 'STOP' });
+    flush.send({ type: 'STOP' });
     return this.#flushDone;
   }
 

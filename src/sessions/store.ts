@@ -21,7 +21,7 @@ export interface StoredSession {
 }
 
 /**
- * A session store. Implementations: `createMemorySessionStore()` (default), `createFileSessionStore()`,
+ * A session store. Implementations: `createMemorySessionStore()`, `createFileSessionStore()`,
  * and `createRedisSessionStore()` from `qq-bot-machine/redis`. Methods may reject (a store that is
  * down); the bot reports it on `errors$` and keeps running.
  *

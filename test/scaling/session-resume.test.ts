@@ -110,6 +110,35 @@ describe('a bot with a session store', () => {
     expect(await emu.waitForClose(1)).toMatchObject({ code: 1000 });
   });
 
+  it('without a store there is no flush timer; with one, the flush interval is armed', async () => {
+    emu = await startEmulator({ appId, secret, heartbeatInterval: 1_000 });
+    const flushMs = 777;
+    const armed = async (sessions: SessionStore | undefined): Promise<number[]> => {
+      const delays: number[] = [];
+      const clock = {
+        setTimeout: (fn: (...args: unknown[]) => void, ms: number) => (delays.push(ms), setTimeout(fn, ms)),
+        clearTimeout: (id: unknown) => clearTimeout(id as ReturnType<typeof setTimeout>),
+      };
+      const bot = createBot({
+        appId,
+        secret,
+        intents: ['GROUP_AND_C2C_EVENT'],
+        tokenUrl: emu.tokenUrl,
+        apiBase: emu.apiBase,
+        logger: captureLogs().logger,
+        clock,
+        timing: { ...fastTiming, sessions: { FLUSH_INTERVAL: flushMs } },
+        ...(sessions ? { sessions } : {}),
+      });
+      bots.push(bot);
+      await bot.start();
+      await bot.stop();
+      return delays;
+    };
+    expect(await armed(createMemorySessionStore())).toContain(flushMs);
+    expect(await armed(undefined)).not.toContain(flushMs);
+  });
+
   it('rejects a sessions option that is not a store, and an identifyCoordinator that is not one, naming them', () => {
     expect(() => createBot({ appId, secret, sessions: { get: () => null } as never })).toThrow(/Invalid option "sessions"/);
     expect(() => createBot({ appId, secret, identifyCoordinator: {} as never })).toThrow(/Invalid option "identifyCoordinator"/);
