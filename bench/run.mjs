@@ -47,7 +47,7 @@ const LABELS = {
 const FULL = {
   start: { runs: 5 },
   throughput: { runs: 5, warmup: 10_000, count: 200_000, timeoutMs: 300_000, paired: true, extraClients: ['ours-inspected'] },
-  latency: { runs: 3, rate: 5_000, warmup: 5_000, count: 40_000, paired: true },
+  latency: { runs: 5, rate: 5_000, warmup: 5_000, count: 40_000, paired: true },
   shards: { runs: 3, count: 100, small: 10, settleMs: 1_000 },
   heap: { runs: 3, warmup: 50_000, count: 1_000_000, segments: 4, timeoutMs: 300_000 },
   recovery: { runs: 3, rate: 1_000, count: 6_000, dropAtMs: 2_500, quietMs: 1_500, maxWaitMs: 20_000, extraClients: ['ours-fast-reconnect'] },
