@@ -13,7 +13,7 @@ import { ScaleOut } from '../scaling/scale-out.js';
 import type { Secret } from '../secret.js';
 import { botStatusOf, idleBotState, ShardStates, tokenStatusOf, type BotState } from '../state.js';
 import { asBotError, type BotTransport, type TransportHooks } from '../transport.js';
-import { logBotEmitted, logShardEmitted, logTokenEmitted, TransitionLog } from './log-lines.js';
+import { lineWanted, logBotEmitted, logShardEmitted, logTokenEmitted, shardLineLevel, tokenLineLevel, TransitionLog } from './log-lines.js';
 import { ShardWatch, type ShardWatchHost } from './shard-watch.js';
 
 /**
@@ -177,7 +177,7 @@ export class GatewayTransport implements BotTransport {
         if (shardIdOfActor(id) !== undefined) this.#attachShard(child as ShardActorRef);
         else if (id === SystemId.token) this.#attachToken(child as TokenActorRef);
         else if (id === gatewayDiscoveryActorId) this.#attachDiscovery(child as AnyActorRef);
-        else if (id === SystemId.identifyThrottle) this.#scaleOut.identifyThrottleStarted(child as AnyActorRef, this.#logger.child({ machine: 'identifyCoordination' }));
+        else if (id === SystemId.identifyThrottle) this.#scaleOut.identifyThrottleStarted(child as AnyActorRef);
       }
     }
     this.#scaleOut.botChanged(snapshot);
@@ -223,8 +223,8 @@ export class GatewayTransport implements BotTransport {
       },
       emitted: (shardId, event) => {
         if (event.type === 'shard.ready' || event.type === 'shard.resumed') this.#scaleOut.sessionStarted(shardId);
-        // Every heartbeat ACK emits: its line is at trace level, so no child logger is made for it unless it is read.
-        if (event.type === 'shard.heartbeat' && !this.#logger.isLevelEnabled('trace')) return;
+        // Every heartbeat ACK emits (trace level), every shard READY (info): no child logger for a line no one reads.
+        if (!lineWanted(this.#logger, shardLineLevel(event))) return;
         logShardEmitted(this.#shardLog(shardId, this.#shards.get(shardId)?.state ?? null), event, (error, message, to) => this.#report(error, message, to));
       },
       failed: (shardId, error) => this.#report(asBotError(error), 'shard machine error', this.#shardLog(shardId)),
@@ -240,14 +240,17 @@ export class GatewayTransport implements BotTransport {
   }
 
   #attachToken(token: TokenActorRef): void {
-    const log = this.#logger.child({ machine: SystemId.token });
-    token.on('*', (emitted) => logTokenEmitted(log, emitted as TokenEmitted, (error, message, to) => this.#report(error, message, to)));
+    let log: Logger | null = null;
+    token.on('*', (emitted) => {
+      if (!lineWanted(this.#logger, tokenLineLevel(emitted as TokenEmitted))) return;
+      log ??= this.#logger.child({ machine: SystemId.token });
+      logTokenEmitted(log, emitted as TokenEmitted, (error, message, to) => this.#report(error, message, to));
+    });
     token.subscribe({ next: () => this.#publishState(), error: () => {} });
   }
 
   #attachDiscovery(discovery: AnyActorRef): void {
-    const log = this.#logger.child({ machine: gatewayDiscoveryActorId });
-    discovery.on('*', (emitted: GatewayDiscoveryEmitted) => this.#report(emitted.error, 'gateway discovery error', log));
+    discovery.on('*', (emitted: GatewayDiscoveryEmitted) => this.#report(emitted.error, 'gateway discovery error', this.#logger.child({ machine: gatewayDiscoveryActorId })));
   }
 
   /** Lease mode: a shard given back has stopped; it may come back later under the same actor id. */

@@ -13,6 +13,36 @@ import { dotted } from '../state.js';
 
 type Report = (error: QQBotError, message: string, log?: Logger | null) => void;
 
+/** The pino level of an event's log line, or 'report' for an error, which reaches errors$ whatever the level. */
+export type LineLevel = 'trace' | 'info' | 'warn' | 'error' | 'report';
+
+export function shardLineLevel(emitted: ShardEmitted): LineLevel {
+  switch (emitted.type) {
+    case 'shard.ready':
+    case 'shard.resumed':
+      return 'info';
+    case 'shard.disconnected':
+      return emitted.plan.step === 'fatal' || emitted.plan.step === 'fatal-bot' ? 'error' : 'warn';
+    case 'shard.heartbeat':
+      return 'trace';
+    case 'shard.error':
+      return 'report';
+  }
+}
+
+export function tokenLineLevel(emitted: TokenEmitted): LineLevel {
+  if (emitted.type === 'token.issued') return 'info';
+  return emitted.type === 'token.expired' ? 'warn' : 'report';
+}
+
+/**
+ * Whether an event's line is written at `logger`'s level. A line that is not costs no child logger
+ * (pino serialises a child's bindings when it is made): at READY, a thousand shards made a thousand.
+ */
+export function lineWanted(logger: Logger, level: LineLevel): boolean {
+  return level === 'report' || logger.isLevelEnabled(level);
+}
+
 /** A shard's emitted event: a log line, or an error report. */
 export function logShardEmitted(log: Logger, emitted: ShardEmitted, report: Report): void {
   switch (emitted.type) {
@@ -23,7 +53,7 @@ export function logShardEmitted(log: Logger, emitted: ShardEmitted, report: Repo
       log.info({ sessionId: emitted.sessionId }, 'RESUMED');
       return;
     case 'shard.disconnected': {
-      const fatal = emitted.plan.step === 'fatal' || emitted.plan.step === 'fatal-bot';
+      const fatal = shardLineLevel(emitted) === 'error';
       const entry = {
         cause: describeCause(emitted.cause),
         ...(emitted.cause.kind === 'close' ? { closeCode: emitted.cause.code } : {}),

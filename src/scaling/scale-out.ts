@@ -156,8 +156,9 @@ export class ScaleOut {
     return (this.#sessions as SessionKeeper).save();
   }
 
-  identifyThrottleStarted(throttle: AnyActorRef, log: Logger): void {
+  identifyThrottleStarted(throttle: AnyActorRef): void {
     if (!this.#options.identifyCoordinator) return;
+    const log = this.#parts.logger.child({ machine: 'identifyCoordination' });
     throttle.on('*', (emitted: IdentifyCoordinationEmitted) => {
       this.#setAvailability('identify', emitted.type === 'coordination.unavailable' ? emitted.error : null, log);
     });
