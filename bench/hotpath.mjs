@@ -71,7 +71,7 @@ async function oursHandler() {
       const text = values['ws-utf8'] ? data.toString() : frameText(data);
       if (text === null) throw new Error('invalid UTF-8');
       const event = decodeFrame(text, 0);
-      if (event.type === 'GATEWAY.DISPATCH') gate.accept(event.dispatch);
+      if (event.type === 'GATEWAY.DISPATCH') gate.accept(event);
     },
   };
 }

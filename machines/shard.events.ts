@@ -44,5 +44,10 @@ export interface SocketInput {
   dispatches: DispatchGate;
 }
 
+/** A decoded dispatch: the frame itself, tagged, so a dispatch costs the decoder one object. */
+export interface DecodedDispatch extends DispatchFrame {
+  type: 'GATEWAY.DISPATCH';
+}
+
 /** One frame as the decoder reads it: a machine event, or a dispatch for the sequencer. */
-export type DecodedFrame = SocketEvent | { type: 'GATEWAY.DISPATCH'; dispatch: DispatchFrame };
+export type DecodedFrame = SocketEvent | DecodedDispatch;

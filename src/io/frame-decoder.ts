@@ -58,7 +58,7 @@ function decodeDispatch(text: string, d: unknown, s: unknown, t: unknown, id: un
     return { type: 'GATEWAY.READY', seq, data: { version: Number(ready.version ?? 1), session_id: ready.session_id, user, shard: shard as [number, number] } };
   }
   if (t === 'RESUMED') return { type: 'GATEWAY.RESUMED', seq };
-  return { type: 'GATEWAY.DISPATCH', dispatch: { eventType: t, seq, id: typeof id === 'string' ? id : null, data: d } };
+  return { type: 'GATEWAY.DISPATCH', eventType: t, seq, id: typeof id === 'string' ? id : null, data: d };
 }
 
 function malformed(problem: string, text: string, shardId?: number): SocketEvent {

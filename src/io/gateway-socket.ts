@@ -59,7 +59,7 @@ export function gatewaySocketActor(options: GatewaySocketOptions = {}) {
       // Dispatches go straight to the shard's sequencer, synchronously and in wire order: no machine
       // step, nothing held for later (docs/benchmarks.md). Every other frame is a machine event.
       if (event.type === 'GATEWAY.DISPATCH') {
-        input.dispatches.accept(event.dispatch);
+        input.dispatches.accept(event);
         return;
       }
       if (event.type === 'GATEWAY.HEARTBEAT_ACK' && heartbeatSentAt !== null) {

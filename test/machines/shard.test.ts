@@ -6,10 +6,7 @@ import type { DecodedFrame } from '../../machines/shard.events.js';
 import { shardMachine } from '../../machines/shard.machine.js';
 import { createShardHarness } from './support/shard-harness.js';
 
-const dispatch = (seq: number | null, id: string): DecodedFrame => ({
-  type: 'GATEWAY.DISPATCH',
-  dispatch: { eventType: 'C2C_MESSAGE_CREATE', seq, id, data: { n: id } },
-});
+const dispatch = (seq: number | null, id: string): DecodedFrame => ({ type: 'GATEWAY.DISPATCH', eventType: 'C2C_MESSAGE_CREATE', seq, id, data: { n: id } });
 const delivered = (h: ReturnType<typeof createShardHarness>) => h.delivered.map((d) => d.id);
 
 describe('shard machine: handshake', () => {

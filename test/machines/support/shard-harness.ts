@@ -51,7 +51,7 @@ export function createShardHarness(options: ShardHarnessOptions = {}) {
           openedAt: clock.now(),
           commands: [],
           stopped: false,
-          push: (event) => (event.type === 'GATEWAY.DISPATCH' ? input.dispatches.accept(event.dispatch) : sendBack(event)),
+          push: (event) => (event.type === 'GATEWAY.DISPATCH' ? input.dispatches.accept(event) : sendBack(event)),
         };
         sockets.push(socket);
         receive((command) => socket.commands.push(command));
