@@ -5,6 +5,7 @@
 import { firstValueFrom, filter } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBot, type Bot } from '../../src/bot.js';
+import type { BotOptions } from '../../src/options.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import type { QQBotError } from '../../src/errors.js';
 import { createMemorySessionStore, type SessionStore, type StoredSession } from '../../src/sessions/store.js';
@@ -18,7 +19,7 @@ afterEach(async () => {
   await emu?.close();
 });
 
-function makeBot(sessions: SessionStore | undefined, flushMs = 50): Bot {
+function makeBot(sessions: SessionStore | undefined, flushMs = 50, extra: Partial<BotOptions> = {}): Bot {
   const bot = createBot({
     appId,
     secret,
@@ -28,6 +29,7 @@ function makeBot(sessions: SessionStore | undefined, flushMs = 50): Bot {
     logger: captureLogs().logger,
     timing: { ...fastTiming, sessions: { FLUSH_INTERVAL: flushMs } },
     ...(sessions ? { sessions } : {}),
+    ...extra,
   });
   bots.push(bot);
   return bot;
@@ -119,18 +121,7 @@ describe('a bot with a session store', () => {
         setTimeout: (fn: (...args: unknown[]) => void, ms: number) => (delays.push(ms), setTimeout(fn, ms)),
         clearTimeout: (id: unknown) => clearTimeout(id as ReturnType<typeof setTimeout>),
       };
-      const bot = createBot({
-        appId,
-        secret,
-        intents: ['GROUP_AND_C2C_EVENT'],
-        tokenUrl: emu.tokenUrl,
-        apiBase: emu.apiBase,
-        logger: captureLogs().logger,
-        clock,
-        timing: { ...fastTiming, sessions: { FLUSH_INTERVAL: flushMs } },
-        ...(sessions ? { sessions } : {}),
-      });
-      bots.push(bot);
+      const bot = makeBot(sessions, flushMs, { clock });
       await bot.start();
       await bot.stop();
       return delays;
