@@ -40,15 +40,19 @@ const LABELS = {
   ours: 'qq-bot-machine',
   'ours-fast-reconnect': 'qq-bot-machine, RECONNECT_BACKOFF 0',
   'ours-inspected': 'qq-bot-machine + inspector page',
+  'xstate-floor-1': 'XState floor: raw + 1 actor per shard',
+  'xstate-floor-2': 'XState floor: raw + machine and socket actor per shard',
   'qq-official-bot': 'qq-official-bot 1.0.13',
   'qq-guild-bot': 'qq-guild-bot 2.9.5',
 };
 
+// The XState floors (bench/lib/xstate-floor.mjs) run beside ours where the target is "below every peer" and ours is not.
+const FLOORS = ['xstate-floor-1', 'xstate-floor-2'];
 const FULL = {
-  start: { runs: 5 },
+  start: { runs: 5, extraClients: FLOORS },
   throughput: { runs: 5, warmup: 10_000, count: 200_000, timeoutMs: 300_000, paired: true, extraClients: ['ours-inspected'] },
   latency: { runs: 5, rate: 5_000, warmup: 5_000, count: 40_000, paired: true },
-  shards: { runs: 3, count: 100, small: 10, settleMs: 1_000 },
+  shards: { runs: 3, count: 100, small: 10, settleMs: 1_000, extraClients: FLOORS },
   heap: { runs: 3, warmup: 50_000, count: 1_000_000, segments: 4, timeoutMs: 300_000 },
   recovery: { runs: 3, rate: 1_000, count: 6_000, dropAtMs: 2_500, quietMs: 1_500, maxWaitMs: 20_000, extraClients: ['ours-fast-reconnect'] },
   burst: { runs: 3, rate: 1_000, drops: 10, gapMs: 1_000, firstDropAtMs: 1_500, tailMs: 1_500, heartbeatInterval: 300, quietMs: 1_500, maxWaitMs: 10_000 },
@@ -56,10 +60,10 @@ const FULL = {
   manyShards: { runs: 2, count: 1_000, heartbeatInterval: 2_000, settleMs: 10_000, readyTimeoutMs: 60_000 },
 };
 const QUICK = {
-  start: { runs: 2 },
+  start: { runs: 2, extraClients: FLOORS },
   throughput: { runs: 2, warmup: 2_000, count: 20_000, timeoutMs: 120_000, paired: true, extraClients: ['ours-inspected'] },
   latency: { runs: 2, rate: 5_000, warmup: 1_000, count: 5_000, paired: true },
-  shards: { runs: 1, count: 20, small: 5, settleMs: 500 },
+  shards: { runs: 1, count: 20, small: 5, settleMs: 500, extraClients: FLOORS },
   heap: { runs: 1, warmup: 10_000, count: 50_000, segments: 2, timeoutMs: 120_000 },
   recovery: { runs: 1, rate: 1_000, count: 3_000, dropAtMs: 1_200, quietMs: 2_000, maxWaitMs: 10_000, extraClients: ['ours-fast-reconnect'] },
   burst: { runs: 1, rate: 500, drops: 10, gapMs: 1_000, firstDropAtMs: 1_000, tailMs: 1_000, heartbeatInterval: 300, quietMs: 2_000, maxWaitMs: 10_000 },

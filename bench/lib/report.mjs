@@ -121,7 +121,7 @@ function table(header, rows) {
   return [`| ${header.join(' | ')} |`, `| ${header.map((h, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
-const clientOrder = ['raw', 'ours', 'ours-inspected', 'ours-fast-reconnect', 'qq-official-bot', 'qq-guild-bot'];
+const clientOrder = ['raw', 'ours', 'ours-inspected', 'ours-fast-reconnect', 'qq-official-bot', 'qq-guild-bot', 'xstate-floor-1', 'xstate-floor-2'];
 const ordered = (block) => clientOrder.filter((c) => block?.[c]);
 
 /** Metrics whose comparison with the peers uses the per-run comparison to raw (time is noisy; memory is not). */
@@ -176,6 +176,15 @@ const METRIC_LABEL = {
 const labelOf = (row) => METRIC_LABEL[`${row.scenario}.${row.metric}`] ?? METRIC_LABEL[row.metric] ?? row.metric;
 
 const DIGITS = { eventsPerSec: 0, cpuUsPerEvent: 2, startMs: 0, importMs: 0, p50Ms: 3, p99Ms: 3, maxMs: 1, heapPerShardKB: 1, rssPerShardKB: 0, heapGrowthPerMillionMB: 2, resumedMs: 0, firstEventAfterDropMs: 0, lost: 0, duplicates: 0, burstMedianMs: 0, burstMaxMs: 0 };
+
+/** What the XState floor rows are, when a scenario has them. */
+const FLOOR_NOTE = (block) =>
+  block?.['xstate-floor-1'] || block?.['xstate-floor-2']
+    ? ' The two XState floor rows are not products: they are the raw client\'s protocol work (HTTP on `node:http`) plus the least ' +
+      'XState a design in which every shard is a machine can hold — one machine per shard with the heartbeat as a named delay, ' +
+      'spawned by one root actor; the socket driven by that machine (1 actor) or invoked as a `fromCallback` actor (2 actors, our shape). ' +
+      '`bench/lib/xstate-floor.mjs`; what they say: bench/notes.md, issue 20, fourth round.'
+    : '';
 
 export function renderReport(result, labels, notes) {
   const { summary, sizes, environment: env } = result;
@@ -259,7 +268,7 @@ export function renderReport(result, labels, notes) {
       `idle for ${num(t.settleMs / 1000, 1)} s, then GC. Per shard = (after(${t.count}) − after(${t.small})) ÷ ${t.count - t.small}: the slope, so what a process pays once ` +
       `(compiled code, module state) is not charged per shard. The last two columns divide the whole growth of the ${t.count}-shard process since importing the library by ${t.count}. ` +
       'RSS moves in pages and is the noisier of the two. qq-official-bot hard-codes `shard: [0, 1]`, so its shards are `Bot` instances, one connection each; ' +
-      'qq-guild-bot: one `createWebsocket({ shards: [i, n] })` per shard.', '');
+      'qq-guild-bot: one `createWebsocket({ shards: [i, n] })` per shard.' + FLOOR_NOTE(s.shards), '');
     out.push(table(['client', 'heap per shard, KB', 'range', 'RSS per shard, KB', 'range', `heap ÷ ${t.count} incl. fixed, KB`, `RSS ÷ ${t.count} incl. fixed, KB`], ordered(s.shards).map((c) => {
       const r = s.shards[c];
       return [L(c), cell(r.heapPerShardKB, 1), range(r.heapPerShardKB, 1), cell(r.rssPerShardKB), range(r.rssPerShardKB), cell(r.heapPerShardInclFixedKB, 1), cell(r.rssPerShardInclFixedKB)];
@@ -321,7 +330,7 @@ export function renderReport(result, labels, notes) {
     const t = sizes.start;
     out.push('## 5. Start', '');
     out.push(`A fresh process per run (${t.runs} runs). Import = loading the library (\`import('qq-bot-machine')\`, \`require('qq-official-bot')\`, …; for raw, \`ws\`). ` +
-      'Start = from `start()` (raw: the token request; qq-guild-bot: `createWebsocket()`) to READY: token, `/gateway/bot`, WebSocket, Hello, Identify, READY.', '');
+      'Start = from `start()` (raw: the token request; qq-guild-bot: `createWebsocket()`) to READY: token, `/gateway/bot`, WebSocket, Hello, Identify, READY.' + FLOOR_NOTE(s.start), '');
     out.push(table(['client', 'start() → READY, ms', 'range', '× raw', 'import, ms', 'range', '× raw'], ordered(s.start).map((c) => {
       const r = s.start[c];
       return [L(c), cell(r.startMs), range(r.startMs), c === 'raw' ? '1' : ratio(r.startMsVsRaw), cell(r.importMs), range(r.importMs), c === 'raw' ? '1' : ratio(r.importMsVsRaw)];
