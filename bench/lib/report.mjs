@@ -380,7 +380,7 @@ export function renderReport(result, labels, notes) {
       `Memory after GC, ${num(t.settleMs / 1000)} s after the last READY, minus before connecting (library already imported), in total and ÷ ${num(t.count)}: unlike section 3's slope this includes what a process pays once, so it is an upper bound. ` +
       'Heartbeat jitter is measured by the emulator over the same idle period: for each two consecutive heartbeats on a connection, |interval − heartbeat_interval|, ' +
       'percentiles over all connections; "offset" is the signed mean (a client that starts its timer at the ACK rather than at the send runs late by the round trip every beat). ' +
-      'qq-official-bot: that many `Bot` instances.', '');
+      'qq-official-bot: that many `Bot` instances.' + FLOOR_NOTE(s.manyShards), '');
     out.push(table(['client', 'ready (each run)', 'connect, ms', '× raw', 'CPU while connecting, ms', 'CPU while idle', 'heap, MB', 'heap per shard, KB', 'RSS, MB', 'RSS per shard, KB', 'jitter p50 / p99 / max, ms', 'offset, ms', 'intervals'], ordered(s.manyShards).map((c) => {
       const r = s.manyShards[c];
       const runs = runsOf(c);
