@@ -1,6 +1,6 @@
 /**
- * Where an idle shard's heap goes: `node bench/shard-heap.mjs [--small 10] [--count 100] [--settle MS] [--out DIR]`.
- * Runs the `shards` scenario's client (bench/clients/ours.mjs) in a fresh child process per size against the bench
+ * Where an idle shard's heap goes: `node bench/shard-heap.mjs [--client ours] [--small 10] [--count 100] [--settle MS] [--out DIR]`.
+ * Runs the `shards` scenario's client (`bench/clients/<client>.mjs`, default ours) in a fresh child process per size against the bench
  * emulator, takes a heap snapshot after READY + settle (default 1 s, as the bench) + gc, and prints the difference per shard by node type and
  * constructor (self size), largest first. The snapshots stay in DIR for a closer look in DevTools.
  */
@@ -18,15 +18,16 @@ const { values } = parseArgs({
     out: { type: 'string', default: '/tmp' },
     top: { type: 'string', default: '40' },
     settle: { type: 'string', default: '1000' },
+    client: { type: 'string', default: 'ours' },
     child: { type: 'string' },
   },
 });
 
 if (values.child) {
   // Child: connect `n` shards, settle, gc, snapshot.
-  const { emu, shards, file, settleMs } = JSON.parse(values.child);
+  const { emu, shards, file, settleMs, client: clientName } = JSON.parse(values.child);
   const { writeHeapSnapshot } = await import('node:v8');
-  const adapter = await import('./clients/ours.mjs');
+  const adapter = await import(`./clients/${clientName}.mjs`);
   const lib = await adapter.load();
   const client = await adapter.connect(lib, { emu, onEvent: () => {}, shards });
   await client.ready;
@@ -42,8 +43,8 @@ if (values.child) {
 async function snapshot(shards) {
   const host = await startHost({ appId: APP_ID, secret: SECRET, shards, maxConcurrency: shards });
   const emu = { ...host.info, appId: APP_ID, secret: SECRET };
-  const file = `${values.out}/shards-${shards}.heapsnapshot`;
-  const child = fork(fileURLToPath(import.meta.url), ['--child', JSON.stringify({ emu, shards, file, settleMs: Number(values.settle) })], { execArgv: ['--expose-gc'] });
+  const file = `${values.out}/shards-${values.client}-${shards}.heapsnapshot`;
+  const child = fork(fileURLToPath(import.meta.url), ['--child', JSON.stringify({ emu, shards, file, settleMs: Number(values.settle), client: values.client })], { execArgv: ['--expose-gc'] });
   const result = await new Promise((resolve, reject) => {
     child.once('message', resolve);
     child.once('exit', (code) => reject(new Error(`child exited ${code}`)));
