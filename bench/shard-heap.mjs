@@ -4,11 +4,10 @@
  * emulator, takes a heap snapshot after READY + settle (default 1 s, as the bench) + gc, and prints the difference per shard by node type and
  * constructor (self size), largest first. The snapshots stay in DIR for a closer look in DevTools.
  */
-import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startHost } from './lib/procs.mjs';
+import { forkForOneMessage, startHost } from './lib/procs.mjs';
 import { APP_ID, SECRET } from './lib/scenarios.mjs';
 
 const { values } = parseArgs({
@@ -44,14 +43,8 @@ async function snapshot(shards) {
   const host = await startHost({ appId: APP_ID, secret: SECRET, shards, maxConcurrency: shards });
   const emu = { ...host.info, appId: APP_ID, secret: SECRET };
   const file = `${values.out}/shards-${values.client}-${shards}.heapsnapshot`;
-  const child = fork(fileURLToPath(import.meta.url), ['--child', JSON.stringify({ emu, shards, file, settleMs: Number(values.settle), client: values.client })], { execArgv: ['--expose-gc'] });
-  const result = await new Promise((resolve, reject) => {
-    child.once('message', resolve);
-    child.once('exit', (code) => reject(new Error(`child exited ${code}`)));
-  });
-  child.removeAllListeners('exit');
-  child.send('exit');
-  await new Promise((resolve) => child.once('exit', resolve));
+  const childArgs = ['--child', JSON.stringify({ emu, shards, file, settleMs: Number(values.settle), client: values.client })];
+  const result = await forkForOneMessage(fileURLToPath(import.meta.url), childArgs, ['--expose-gc']);
   await host.close();
   return { file, ...result };
 }

@@ -5,7 +5,6 @@
  * that brings its own copy of `ws`, such as qq-guild-bot, shows only its HTTP), and prints every mark with the wall and
  * CPU time since the previous one. Adapters are bench/clients/*.mjs (bench/notes.md, issue 20, fourth round).
  */
-import { fork } from 'node:child_process';
 import dc from 'node:diagnostics_channel';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -52,21 +51,14 @@ if (values.child) {
   process.exit(0);
 }
 
-const { startHost } = await import('./lib/procs.mjs');
+const { forkForOneMessage, startHost } = await import('./lib/procs.mjs');
 const { APP_ID, SECRET } = await import('./lib/scenarios.mjs');
 const totals = [];
 for (let run = 0; run < Number(values.runs); run++) {
   const host = await startHost({ appId: APP_ID, secret: SECRET, acceptLegacyToken: values.client === 'qq-guild-bot' });
   try {
     const emu = { ...host.info, appId: APP_ID, secret: SECRET };
-    const child = fork(fileURLToPath(import.meta.url), ['--child', JSON.stringify({ emu, client: values.client })], { execArgv: [] });
-    const marks = await new Promise((resolve, reject) => {
-      child.once('message', resolve);
-      child.once('exit', (code) => reject(new Error(`client exited ${code}`)));
-    });
-    child.removeAllListeners('exit');
-    child.send('exit');
-    await new Promise((resolve) => child.once('exit', resolve));
+    const marks = await forkForOneMessage(fileURLToPath(import.meta.url), ['--child', JSON.stringify({ emu, client: values.client })], []);
     const from = marks.findIndex((m) => m.what === 'library imported');
     console.log(`${values.client}, run ${run + 1}: wall ms / client CPU ms since the previous mark`);
     for (let i = from + 1; i < marks.length; i++) {

@@ -117,3 +117,20 @@ export function startClient(adapter, scenario, params, { cpuProfDir } = {}) {
     close: () => kill(child),
   };
 }
+
+/**
+ * Runs `script` in a child process that answers with one IPC message, then tells it to exit (it waits for the
+ * string 'exit') and waits until it has: for the one-shot diagnostics (bench/shard-heap.mjs, bench/start-timeline.mjs).
+ */
+export async function forkForOneMessage(script, args, execArgv) {
+  const child = fork(script, args, { execArgv });
+  const message = await new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`${script} exited ${code} before answering`)));
+  });
+  child.removeAllListeners('exit');
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.send('exit');
+  await exited;
+  return message;
+}
